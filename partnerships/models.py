@@ -1,0 +1,584 @@
+"""Partnerships between a city and social entrepreneurs, and everything they record.
+
+Reads are QuerySet methods (``Partnership.objects.visible_to(user)``) so that
+pages, exports and the API see the same rows. Writes live in ``services.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Organization
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Lever(models.TextChoices):
+    POLICY = "policy", _("Policy")
+    FUNDING = "funding", _("Funding")
+    DATA = "data", _("Data")
+    TRAINING = "training", _("Training")
+    STANDARD = "standard", _("Standard")
+    LAW = "law", _("Law")
+    PROCUREMENT = "procurement", _("Procurement")
+    COMMUNICATION = "communication", _("Communication")
+
+
+class PartnershipQuerySet(models.QuerySet["Partnership"]):
+    def visible_to(self, user: User) -> PartnershipQuerySet:
+        """Partnerships this person may open: their city's, their organizations', their own as a participant."""
+        if not user.is_authenticated:
+            return self.none()
+        org_ids = user.organization_ids()
+        if not org_ids and not user.is_superuser:
+            from beneficiaries.models import Participant
+
+            return self.filter(
+                Exists(Participant.objects.filter(partnership=OuterRef("pk"), user=user))
+            )
+        from beneficiaries.models import Participant
+
+        return self.filter(
+            Q(city_id__in=user.city_ids())
+            | Exists(
+                Partner.objects.filter(partnership=OuterRef("pk"), organization_id__in=org_ids)
+            )
+            | Exists(Participant.objects.filter(partnership=OuterRef("pk"), user=user))
+        )
+
+    def of_city(self, city: Organization) -> PartnershipQuerySet:
+        return self.filter(city=city)
+
+    def with_next_checkin(self) -> PartnershipQuerySet:
+        """Annotates ``next_checkin_due``: the earliest scheduled check-in."""
+        scheduled = CheckIn.objects.filter(
+            partnership=OuterRef("pk"), status=CheckIn.Status.SCHEDULED
+        ).order_by("due_date")
+        return self.annotate(next_checkin_due=models.Subquery(scheduled.values("due_date")[:1]))
+
+    def with_open_need_count(self) -> PartnershipQuerySet:
+        open_needs = (
+            FinancialNeed.objects.filter(
+                partnership=OuterRef("pk"),
+                status__in=[FinancialNeed.Status.OPEN, FinancialNeed.Status.PARTLY_MET],
+            )
+            .order_by()
+            .values("partnership")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            open_need_count=models.functions.Coalesce(
+                models.Subquery(open_needs, output_field=models.IntegerField()), 0
+            )
+        )
+
+
+class Partnership(models.Model):
+    class Status(models.TextChoices):
+        EXPLORING = "exploring", _("Exploring")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        SCALING = "scaling", _("Scaling")
+        CLOSED = "closed", _("Closed")
+
+    class Cadence(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly")
+        FORTNIGHTLY = "fortnightly", _("Every two weeks")
+        MONTHLY = "monthly", _("Monthly")
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", _("Private to the partners")
+        PUBLIC_SUMMARY = "public_summary", _("Public summary")
+
+    title = models.CharField(_("title"), max_length=200)
+    city = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="city_partnerships",
+        limit_choices_to={"kind": Organization.Kind.CITY},
+        verbose_name=_("city"),
+    )
+    lead = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="led_partnerships",
+        verbose_name=_("lead social enterprise"),
+    )
+    goal = models.CharField(
+        _("shared goal"),
+        max_length=300,
+        help_text=_("What the partners want to achieve together, and by when."),
+    )
+    problem_statement = models.TextField(
+        _("problem statement"), help_text=_("The problem as the partners understand it today.")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.EXPLORING
+    )
+    pathway = models.ForeignKey(
+        "playbook.ModelPathway",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name=_("model pathway"),
+    )
+    stage = models.ForeignKey(
+        "playbook.Stage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name=_("stage"),
+    )
+    start_date = models.DateField(_("start date"), default=date.today)
+    cadence = models.CharField(
+        _("check-in cadence"), max_length=16, choices=Cadence.choices, default=Cadence.MONTHLY
+    )
+    point_of_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partnerships_as_contact",
+        verbose_name=_("city point of contact"),
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    public_summary = models.TextField(_("public summary"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Kept up to date by the services so the portfolio can sort on it cheaply.
+    last_activity_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    history = HistoricalRecords()
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["city", "status"])]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:detail", args=[self.pk])
+
+    def cadence_interval(self) -> timedelta:
+        return {
+            self.Cadence.WEEKLY: timedelta(weeks=1),
+            self.Cadence.FORTNIGHTLY: timedelta(weeks=2),
+            self.Cadence.MONTHLY: timedelta(days=30),
+        }[self.Cadence(self.cadence)]
+
+
+class Partner(models.Model):
+    """An organization taking part in a partnership, and its share of the work."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="partners")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="partner_roles"
+    )
+    role_description = models.TextField(
+        _("role"), help_text=_("What this organization brings and does in the partnership.")
+    )
+    joined_on = models.DateField(_("joined on"), default=date.today)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["joined_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organization"], name="unique_partner_per_partnership"
+            )
+        ]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self) -> str:
+        return f"{self.organization} in {self.partnership}"
+
+
+class Reframing(models.Model):
+    """A dated change in how the partners understand the problem, and why."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="reframings"
+    )
+    reframed_on = models.DateField(_("date"), default=date.today)
+    previous_statement = models.TextField(_("previous problem statement"))
+    statement = models.TextField(_("new problem statement"))
+    learned = models.TextField(_("what we learned that changed it"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reframed_on", "-pk"]
+        verbose_name = _("reframing")
+        verbose_name_plural = _("reframings")
+
+    def __str__(self) -> str:
+        return f"{self.partnership} reframed on {self.reframed_on}"
+
+
+class StageChange(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.ForeignKey(
+        "playbook.Stage", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_stage = models.ForeignKey("playbook.Stage", on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(_("why"))
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.from_stage} → {self.to_stage}"
+
+
+class Responsibility(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    description = models.CharField(_("what"), max_length=300)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default="open")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PlanVersion(models.Model):
+    """One published version of the plan. Publishing again never changes an older one."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="plan_versions"
+    )
+    number = models.PositiveIntegerField()
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "number"], name="unique_plan_version")
+        ]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+
+    def __str__(self) -> str:
+        return f"{self.partnership} plan v{self.number}"
+
+
+class PlanSection(models.Model):
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField()
+    heading = models.CharField(_("heading"), max_length=200)
+    body = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="unique_section_order")
+        ]
+        verbose_name = _("plan section")
+        verbose_name_plural = _("plan sections")
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class CheckIn(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Held")
+        MISSED = "missed", _("Missed")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="checkins")
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED
+    )
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="checkins_attended"
+    )
+    attending_organizations = models.ManyToManyField(
+        Organization, blank=True, related_name="checkins_attended"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    follow_ups = models.TextField(_("follow-ups"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[attendees, attending_organizations])
+
+    class Meta:
+        ordering = ["-due_date", "-pk"]
+        indexes = [models.Index(fields=["partnership", "status", "due_date"])]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+
+    def __str__(self) -> str:
+        return f"{self.partnership} check-in {self.due_date}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.SCHEDULED and self.due_date < timezone.localdate()
+
+
+class ProgressUpdate(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="progress_updates"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    date = models.DateField(_("date"), default=date.today)
+    text = models.TextField(_("what happened"))
+    practices = models.ManyToManyField(
+        "playbook.Practice", blank=True, related_name="progress_updates"
+    )
+    levers = models.JSONField(_("levers used"), default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords(m2m_fields=[practices])
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.date}"
+
+    def lever_labels(self) -> list[str]:
+        return [str(Lever(code).label) for code in self.levers if code in Lever.values]
+
+
+class Indicator(models.Model):
+    class Direction(models.TextChoices):
+        UP = "up", _("Up is good")
+        DOWN = "down", _("Down is good")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=50, help_text=_("e.g. people, tonnes, %"))
+    direction = models.CharField(
+        _("direction"), max_length=4, choices=Direction.choices, default=Direction.UP
+    )
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    target_date = models.DateField(_("target date"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measurement(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=200)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} on {self.date}"
+
+
+class Experiment(models.Model):
+    class Decision(models.TextChoices):
+        ADOPT = "adopt", _("Adopt")
+        ADAPT = "adapt", _("Adapt")
+        ABANDON = "abandon", _("Abandon")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="experiments"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    hypothesis = models.TextField(_("hypothesis"))
+    what_is_tried = models.TextField(_("what we try"))
+    started_on = models.DateField(_("start"), default=date.today)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        verbose_name = _("experiment")
+        verbose_name_plural = _("experiments")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FinancialNeed(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        PARTLY_MET = "partly_met", _("Partly met")
+        MET = "met", _("Met")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="financial_needs"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="financial_needs"
+    )
+    amount = models.DecimalField(
+        _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    period = models.CharField(
+        _("period"),
+        max_length=100,
+        help_text=_("The period the money is for, e.g. 2027 or Q1 to Q2 2027."),
+    )
+    purpose = models.TextField(_("purpose"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    discussion_notes = models.TextField(_("how it was discussed"), blank=True)
+    stated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("financial need")
+        verbose_name_plural = _("financial needs")
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.amount} {self.currency}"
+
+
+class Activity(models.Model):
+    """One line of a partnership's timeline, written by the service that made the change."""
+
+    class Verb(models.TextChoices):
+        CREATED = "created", _("created the partnership")
+        UPDATED = "updated", _("updated the partnership")
+        REFRAMED = "reframed", _("reframed the problem")
+        STAGE_MOVED = "stage_moved", _("moved the stage")
+        PARTNER_ADDED = "partner_added", _("added a partner")
+        PARTNER_UPDATED = "partner_updated", _("changed a partner's role")
+        PARTNER_REMOVED = "partner_removed", _("removed a partner")
+        RESPONSIBILITY_ADDED = "responsibility_added", _("added a responsibility")
+        RESPONSIBILITY_UPDATED = "responsibility_updated", _("updated a responsibility")
+        PLAN_PUBLISHED = "plan_published", _("published a plan version")
+        CHECKIN_RECORDED = "checkin_recorded", _("recorded a check-in")
+        CHECKIN_SCHEDULED = "checkin_scheduled", _("scheduled a check-in")
+        PROGRESS_LOGGED = "progress_logged", _("logged progress")
+        INDICATOR_ADDED = "indicator_added", _("added an indicator")
+        MEASUREMENT_ADDED = "measurement_added", _("added a measurement")
+        EXPERIMENT_STARTED = "experiment_started", _("started an experiment")
+        EXPERIMENT_CLOSED = "experiment_closed", _("closed an experiment")
+        NEED_STATED = "need_stated", _("stated a financial need")
+        NEED_UPDATED = "need_updated", _("updated a financial need")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="activities"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    verb = models.CharField(max_length=32, choices=Verb.choices)
+    summary = models.CharField(max_length=300, blank=True)
+    # Money is private to the partners: the timeline shows those lines to them only.
+    private = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.get_verb_display()}"

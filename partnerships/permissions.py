@@ -1,0 +1,105 @@
+"""Who may see and do what in a partnership.
+
+Every view, export, fragment and API endpoint asks these predicates; none
+decides on its own. A person who may not see a partnership must get "not
+found", so callers use :func:`get_visible_partnership_or_404`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+
+from partnerships.models import Partnership
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def is_city_staff(user: User, partnership: Partnership) -> bool:
+    return user.is_authenticated and partnership.city_id in user.city_ids()
+
+
+def is_city_admin(user: User, partnership: Partnership) -> bool:
+    return user.is_authenticated and partnership.city_id in user.admin_organization_ids()
+
+
+def partner_organization_ids(partnership: Partnership) -> set[int]:
+    cached = getattr(partnership, "_partner_org_ids", None)
+    if cached is None:
+        cached = set(partnership.partners.values_list("organization_id", flat=True))
+        cached.add(partnership.lead_id)
+        partnership._partner_org_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def is_partner_member(user: User, partnership: Partnership) -> bool:
+    """A member of the lead or of another partner organization (not the city)."""
+    return user.is_authenticated and bool(
+        user.organization_ids() & partner_organization_ids(partnership)
+    )
+
+
+def is_participant(user: User, partnership: Partnership) -> bool:
+    if not user.is_authenticated:
+        return False
+    return partnership.participants.filter(user=user).exists()
+
+
+def can_view(user: User, partnership: Partnership) -> bool:
+    return (
+        is_city_staff(user, partnership)
+        or is_partner_member(user, partnership)
+        or is_participant(user, partnership)
+    )
+
+
+def can_manage(user: User, partnership: Partnership) -> bool:
+    """Create-level rights: edit the partnership, move stages, manage partners."""
+    if not user.is_authenticated:
+        return False
+    return is_city_admin(user, partnership) or (
+        partnership.point_of_contact_id == user.pk and is_city_staff(user, partnership)
+    )
+
+
+def can_contribute(user: User, partnership: Partnership) -> bool:
+    """Log progress, measurements, experiments, check-ins, plans, responsibilities."""
+    return is_city_staff(user, partnership) or is_partner_member(user, partnership)
+
+
+def can_see_money(user: User, partnership: Partnership) -> bool:
+    """Financial needs are for the partner organizations (the city among them) only."""
+    return can_contribute(user, partnership)
+
+
+def can_state_need(user: User, partnership: Partnership) -> bool:
+    return can_contribute(user, partnership)
+
+
+def can_export(user: User, partnership: Partnership) -> bool:
+    return can_contribute(user, partnership)
+
+
+def can_create_partnership(user: User, city_id: int) -> bool:
+    """City admins and staff of the city may start a partnership (becoming its contact)."""
+    return user.is_authenticated and city_id in user.city_ids()
+
+
+def organizations_for(user: User, partnership: Partnership) -> list[int]:
+    """The partner organizations (the city included) this person may act for."""
+    allowed = partner_organization_ids(partnership) | {partnership.city_id}
+    return sorted(user.organization_ids() & allowed)
+
+
+def get_visible_partnership_or_404(user: User, pk: int) -> Partnership:
+    try:
+        partnership = Partnership.objects.select_related(
+            "city", "lead", "pathway", "stage", "point_of_contact"
+        ).get(pk=pk)
+    except Partnership.DoesNotExist:
+        raise Http404 from None
+    if not can_view(user, partnership):
+        raise Http404
+    return partnership

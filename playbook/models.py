@@ -1,0 +1,89 @@
+"""The playbook: the eight practices and the model pathways with their stages.
+
+This content is seeded by a data migration. Its English text lives in the
+plain fields; other languages live in ``translations`` as
+``{"es": {"name": "...", ...}}`` and are read through :meth:`Translated.tr`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Translated(models.Model):
+    translations = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def tr(self, field: str) -> str:
+        """The field in the active language, falling back to English."""
+        language = (get_language() or "en").split("-")[0]
+        if language != "en":
+            value = self.translations.get(language, {}).get(field)
+            if value:
+                return value
+        return getattr(self, field)
+
+
+class Practice(Translated):
+    slug = models.SlugField(unique=True)
+    number = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=100)
+    short_description = models.TextField()
+    guiding_questions = models.TextField(help_text="One question per line.")
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+
+    def __str__(self) -> str:
+        return self.tr("name")
+
+    def question_list(self) -> list[str]:
+        return [q.strip() for q in self.tr("guiding_questions").splitlines() if q.strip()]
+
+
+class ModelPathway(Translated):
+    class Endgame(models.TextChoices):
+        IMPROVE_SERVICES = "improve_services", _("Improve services")
+        IMPROVE_OUTCOMES = "improve_outcomes", _("Improve outcomes")
+        CHRONIC_PROBLEM = "chronic_problem", _("Tackle a chronic problem")
+
+    slug = models.SlugField(unique=True)
+    endgame = models.CharField(max_length=32, choices=Endgame.choices, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=100)
+    description = models.TextField()
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("model pathway")
+        verbose_name_plural = _("model pathways")
+
+    def __str__(self) -> str:
+        return self.tr("name")
+
+
+class Stage(Translated):
+    pathway = models.ForeignKey(ModelPathway, on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveSmallIntegerField()
+    slug = models.SlugField()
+    name = models.CharField(max_length=100)
+    what_to_expect = models.TextField()
+    city_support = models.TextField(help_text="The support a city can offer at this stage.")
+
+    class Meta:
+        ordering = ["pathway__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["pathway", "order"], name="unique_stage_order"),
+            models.UniqueConstraint(fields=["pathway", "slug"], name="unique_stage_slug"),
+        ]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+
+    def __str__(self) -> str:
+        return self.tr("name")

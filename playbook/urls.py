@@ -1,0 +1,10 @@
+from django.urls import path
+
+from playbook import views
+
+app_name = "playbook"
+
+urlpatterns = [
+    path("", views.practice_list, name="practices"),
+    path("pathways/", views.pathway_list, name="pathways"),
+]
