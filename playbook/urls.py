@@ -7,4 +7,5 @@ app_name = "playbook"
 urlpatterns = [
     path("", views.practice_list, name="practices"),
     path("pathways/", views.pathway_list, name="pathways"),
+    path("pathways/<slug:slug>/", views.pathway_detail, name="pathway_detail"),
 ]
