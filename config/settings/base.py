@@ -136,7 +136,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # The periodic schedule lives in code (config/celery.py), not in the database.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Hourly sweep (seconds): any partnership left without a next check-in gets one.
+    "partnerships-checkins-ensure-next": {
+        "task": "partnerships.tasks.checkins_ensure_next_task",
+        "schedule": 60 * 60,
+    },
+}
 
 # --- Sessions live in the database, never only in Redis --------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
