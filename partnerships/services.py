@@ -419,8 +419,22 @@ def checkin_ensure_next(*, partnership: Partnership) -> CheckIn | None:
 
     Idempotent: called after a check-in is recorded and by the periodic sweep.
     """
-    if partnership.status == Partnership.Status.CLOSED:
-        return None
+    with transaction.atomic():
+        # The sweep and a recorded check-in may race: the row lock makes the second caller
+        # wait and then find the check-in the first one scheduled. The status is read under
+        # the lock too, so a partnership closed meanwhile gets nothing new.
+        status = (
+            Partnership.objects.select_for_update()
+            .filter(pk=partnership.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status is None or status == Partnership.Status.CLOSED:
+            return None
+        return _checkin_schedule_next(partnership)
+
+
+def _checkin_schedule_next(partnership: Partnership) -> CheckIn | None:
     if partnership.checkins.filter(status=CheckIn.Status.SCHEDULED).exists():
         return None
     last = (
