@@ -1,0 +1,65 @@
+"""Forms validate what people type; the services in accounts.services do the work."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership, Organization, User
+
+
+class OrganizationCreateForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "kind", "country", "languages", "website", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not user.is_staff:
+            # A city's membership decides who sees its portfolio, so site staff create cities.
+            self.fields["kind"].choices = [
+                (value, label)
+                for value, label in self.fields["kind"].choices
+                if value != Organization.Kind.CITY
+            ]
+        self.fields["country"].widget.attrs.update(
+            {"maxlength": 2, "autocomplete": "country", "class": "short"}
+        )
+
+    def clean_country(self) -> str:
+        country = self.cleaned_data["country"].strip().upper()
+        if len(country) != 2 or not country.isalpha():
+            raise forms.ValidationError(_("Enter a two-letter country code, e.g. US, BR, MX."))
+        return country
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "preferred_language"]
+        labels = {"name": _("Your name")}
+        help_texts = {
+            "name": _("Shown to the people you work with."),
+            "preferred_language": _("Tandem shows its pages to you in this language."),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["preferred_language"].choices = settings.LANGUAGES

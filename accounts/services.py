@@ -1,0 +1,285 @@
+"""Every change to people, organizations, memberships and invitations.
+
+Views, the admin, management commands and tasks call these functions; each one
+checks the acting person's rights again, so no caller can skip the rule.
+"""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from allauth.utils import build_absolute_uri
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Invitation, Membership, Organization, User
+
+
+def _attribute(instance: object, actor: User | None) -> None:
+    # simple_history reads this attribute, so the change is attributed even
+    # outside a request (admin actions, commands, tasks).
+    instance._history_user = actor  # type: ignore[attr-defined]
+
+
+def is_organization_admin(user: User, organization: Organization) -> bool:
+    """The one rule for managing an organization's people, used by views and services alike."""
+    return user.is_authenticated and organization.pk in user.admin_organization_ids()
+
+
+def _require_admin(actor: User, organization: Organization) -> None:
+    if not is_organization_admin(actor, organization):
+        raise PermissionDenied
+
+
+# --- Organizations -------------------------------------------------------------
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    actor: User,
+    name: str,
+    kind: str,
+    country: str,
+    languages: str = "",
+    website: str = "",
+    description: str = "",
+) -> Organization:
+    """Create an organization; the person who creates it becomes its administrator.
+
+    Anyone signed in may start a non-city organization. Cities are created by site
+    staff, because a city's membership decides who sees a whole portfolio.
+    """
+    if not actor.is_authenticated:
+        raise PermissionDenied
+    if kind not in Organization.Kind.values:
+        raise ValidationError({"kind": _("Choose one of the listed kinds.")})
+    if kind == Organization.Kind.CITY and not actor.is_staff:
+        raise PermissionDenied
+    organization = Organization(
+        name=name.strip(),
+        kind=kind,
+        country=country.strip(),
+        languages=languages.strip(),
+        website=website.strip(),
+        description=description.strip(),
+    )
+    # The slug is derived on save, so it is not the person's to get wrong.
+    organization.full_clean(exclude=["slug"])
+    _attribute(organization, actor)
+    organization.save()
+    membership = Membership(user=actor, organization=organization, role=Membership.Role.ADMIN)
+    _attribute(membership, actor)
+    membership.save()
+    actor.forget_memberships()
+    return organization
+
+
+# --- Memberships ----------------------------------------------------------------
+
+
+def _admin_count_locked(organization: Organization) -> int:
+    # Lock the organization's admin rows so two admins demoting each other at the
+    # same moment cannot leave the organization without one.
+    return len(
+        list(
+            Membership.objects.select_for_update()
+            .filter(organization=organization, role=Membership.Role.ADMIN)
+            .values_list("pk", flat=True)
+        )
+    )
+
+
+@transaction.atomic
+def membership_set_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    _require_admin(actor, membership.organization)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose one of the listed roles.")})
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    if (
+        membership.role == Membership.Role.ADMIN
+        and _admin_count_locked(membership.organization) <= 1
+    ):
+        raise ValidationError(
+            _(
+                "An organization needs at least one administrator. "
+                "Make someone else an administrator first."
+            ),
+            code="last_admin",
+        )
+    membership.role = role
+    _attribute(membership, actor)
+    membership.save(update_fields=["role"])
+    membership.user.forget_memberships()
+    actor.forget_memberships()
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    """Remove someone from an organization. Administrators may remove anyone; people may leave."""
+    if actor.pk != membership.user_id:
+        _require_admin(actor, membership.organization)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if (
+        membership.role == Membership.Role.ADMIN
+        and _admin_count_locked(membership.organization) <= 1
+    ):
+        raise ValidationError(
+            _(
+                "An organization needs at least one administrator. "
+                "Make someone else an administrator before removing this one."
+            ),
+            code="last_admin",
+        )
+    _attribute(membership, actor)
+    membership.delete()
+    membership.user.forget_memberships()
+    actor.forget_memberships()
+
+
+# --- Invitations ----------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: User, organization: Organization, email: str, role: str = Membership.Role.MEMBER
+) -> Invitation:
+    """Invite an e-mail address into an organization; the e-mail leaves once the row is saved."""
+    _require_admin(actor, organization)
+    email = email.strip().lower()
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose one of the listed roles.")})
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("This person is already a member of the organization.")},
+            code="already_member",
+        )
+    if Invitation.objects.pending().filter(organization=organization, email__iexact=email).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "An invitation to this address is already waiting. "
+                    "Revoke it first if you want to send a new one."
+                )
+            },
+            code="duplicate_invitation",
+        )
+    invitation = Invitation(organization=organization, email=email, role=role, invited_by=actor)
+    invitation.full_clean()
+    invitation.save()
+    transaction.on_commit(lambda: invitation_send_email(invitation=invitation))
+    return invitation
+
+
+def invitation_accept_url(invitation: Invitation) -> str:
+    return build_absolute_uri(
+        None, reverse("accounts:invitation_accept", kwargs={"token": invitation.token})
+    )
+
+
+def invitation_send_email(*, invitation: Invitation) -> None:
+    """Send the invitation. The subject names no person and no organization."""
+    context = {
+        "invitation": invitation,
+        "organization": invitation.organization,
+        "inviter": invitation.invited_by,
+        "accept_url": invitation_accept_url(invitation),
+        "expires_at": invitation.expires_at,
+    }
+    # Written in the language the inviter was using when they sent it.
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _("You are invited to join Tandem")
+    text = render_to_string("accounts/email/invitation_message.txt", context)
+    html = render_to_string("accounts/email/invitation_message.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def invitation_problem(*, user: User, invitation: Invitation) -> str | None:
+    """Why ``user`` cannot accept ``invitation`` now, in words they can act on; None if they can."""
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been used.")
+    if invitation.revoked_at is not None:
+        return _("This invitation was withdrawn. Ask the organization for a new one.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask the organization for a new one.")
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists():
+        return _(
+            "This invitation was sent to a different e-mail address. Log in with that "
+            "address, or add it to your account and verify it, then open the link again."
+        )
+    return None
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, token: str) -> Membership:
+    """Join the organization an invitation is for; the invitation can be used once."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("organization")
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError(_("This invitation link is not valid."), code="invalid")
+    problem = invitation_problem(user=user, invitation=invitation)
+    if problem:
+        raise ValidationError(problem, code="not_acceptable")
+
+    membership = Membership.objects.filter(user=user, organization=invitation.organization).first()
+    if membership is None:
+        membership = Membership(
+            user=user, organization=invitation.organization, role=invitation.role
+        )
+        _attribute(membership, user)
+        membership.save()
+    elif invitation.role == Membership.Role.ADMIN and membership.role != Membership.Role.ADMIN:
+        # An invitation never lowers a role someone already has; it may raise it.
+        membership.role = Membership.Role.ADMIN
+        _attribute(membership, user)
+        membership.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    user.forget_memberships()
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    _require_admin(actor, invitation.organization)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(
+            _("This invitation has already been accepted; remove the member instead."),
+            code="already_accepted",
+        )
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+# --- Preferences ------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_update_preferences(*, user: User, name: str, preferred_language: str) -> User:
+    if preferred_language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Choose one of the listed languages.")})
+    user.name = name.strip()
+    user.preferred_language = preferred_language
+    user.save(update_fields=["name", "preferred_language"])
+    return user
