@@ -11,7 +11,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -135,3 +139,71 @@ def client_as(world: World):
         return _client_for(None if persona == "anonymous" else getattr(world, persona))
 
     return make
+
+
+# --- Tests that need real services -------------------------------------------
+# ``services`` tests need Redis and a real Celery worker; ``e2e`` tests need Chromium.
+# On a laptop without them those tests are deselected (with a note in the header);
+# CI sets TANDEM_REQUIRE_SERVICES=1, where a missing service is an error, never a
+# silently smaller test run.
+
+CHROMIUM = Path("/usr/bin/chromium")
+_MISSING_SERVICES = pytest.StashKey[dict[str, str]]()
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def _missing_services() -> dict[str, str]:
+    """Marker name -> why the service it needs is not available here."""
+    missing: dict[str, str] = {}
+    redis_url = os.environ.get("REDIS_URL", "")
+    celery = Path(sys.executable).with_name("celery")
+    if not redis_url:
+        missing["services"] = "REDIS_URL is not set"
+    elif not _redis_answers(redis_url):
+        missing["services"] = "Redis at REDIS_URL does not answer"
+    elif not celery.exists():
+        missing["services"] = f"{celery} is not installed"
+    if not CHROMIUM.exists():
+        missing["e2e"] = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    elif importlib.util.find_spec("playwright") is None:
+        missing["e2e"] = "the playwright package is not installed (make install-dev)"
+    return missing
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    missing = _missing_services()
+    if missing and os.environ.get("TANDEM_REQUIRE_SERVICES") == "1":
+        reasons = "; ".join(f"'{marker}' tests: {why}" for marker, why in missing.items())
+        raise pytest.UsageError(f"TANDEM_REQUIRE_SERVICES=1 but {reasons}")
+    config.stash[_MISSING_SERVICES] = missing
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    missing = config.stash.get(_MISSING_SERVICES, {})
+    return [
+        f"tandem: '{marker}' tests deselected: {why} (CI runs them)"
+        for marker, why in missing.items()
+    ]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    missing = config.stash.get(_MISSING_SERVICES, {})
+    if not missing:
+        return
+    kept: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
+    for item in items:
+        needs_missing = any(item.get_closest_marker(marker) for marker in missing)
+        (deselected if needs_missing else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept

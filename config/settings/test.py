@@ -6,3 +6,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests exercise the rate limits explicitly with their own counters.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tasks run in-process whether or not CI provides a broker, so a test never depends on
+# a worker; tests/test_celery_worker.py switches this off for its own real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+# The browser tests load real CSS and JS from the live server without a collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
