@@ -84,6 +84,38 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             )
         )
 
+    def of_user_cities(self, user: User) -> PartnershipQuerySet:
+        """The portfolio: every partnership of the cities this person works for."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(city_id__in=user.city_ids())
+
+    def involving(self, user: User) -> PartnershipQuerySet:
+        """A person's own partnerships: through a partner organization, as a participant, or as
+        the city's point of contact. Always a subset of what :meth:`visible_to` allows."""
+        if not user.is_authenticated:
+            return self.none()
+        from beneficiaries.models import Participant
+
+        org_ids = user.organization_ids()
+        return self.filter(
+            Q(lead_id__in=org_ids)
+            | Exists(
+                Partner.objects.filter(partnership=OuterRef("pk"), organization_id__in=org_ids)
+            )
+            | Exists(Participant.objects.filter(partnership=OuterRef("pk"), user=user))
+            # A former city employee may still be named contact; only current staff count.
+            | Q(point_of_contact=user, city_id__in=user.city_ids())
+        )
+
+    def for_portfolio(self) -> PartnershipQuerySet:
+        """Everything a portfolio row shows, fetched in the same query whatever the row count."""
+        return (
+            self.select_related("city", "lead", "pathway", "stage")
+            .with_next_checkin()
+            .with_open_need_count()
+        )
+
 
 class Partnership(models.Model):
     class Status(models.TextChoices):

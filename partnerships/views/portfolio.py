@@ -1,19 +1,234 @@
-"""PLACEHOLDER: replaced by its owner. Every view here answers 404 until written."""
+"""The city's portfolio, its CSV export, and a person's own partnerships.
 
-from django.http import Http404, HttpRequest, HttpResponse
+Each page runs a fixed number of queries whatever the number of rows: rows
+carry their related objects and counts from annotations and prefetches, and
+permission predicates get their per-partnership cache filled up front.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from partnerships import permissions as perms
+from partnerships.filters import PortfolioFilter
+from partnerships.models import Experiment, Partner, Partnership, Responsibility
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+SORTABLE_COLUMNS = ("title", "status", "next_checkin", "last_activity")
+
+# A spreadsheet treats a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def dashboard(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+def _is_htmx_fragment_request(request: HttpRequest) -> bool:
+    # A history restore after a cache miss needs the whole page, not the fragment.
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
 
 
-def csv(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+def _portfolio_filter(request: HttpRequest, user: User) -> PortfolioFilter:
+    return PortfolioFilter(
+        request.GET,
+        queryset=Partnership.objects.of_user_cities(user).for_portfolio(),
+        request=request,
+    )
 
 
-def portfolio_export(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+def _sort_links(active: str) -> dict[str, dict[str, str]]:
+    """For each sortable column: the sort its heading link asks for and its aria-sort state."""
+    links = {}
+    for column in SORTABLE_COLUMNS:
+        if active == column:
+            links[column] = {"next": f"-{column}", "state": "ascending"}
+        elif active == f"-{column}":
+            links[column] = {"next": column, "state": "descending"}
+        else:
+            # Recent activity is what people look for first, so that column starts newest first.
+            first = f"-{column}" if column == "last_activity" else column
+            links[column] = {"next": first, "state": "none"}
+    return links
 
 
-def my_partnerships(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.city_ids():
+        # Partners have a home of their own; anyone else has no portfolio to see.
+        if user.organization_ids():
+            return redirect("partnerships:my")
+        raise Http404
+    filterset = _portfolio_filter(request, user)
+    page_obj = Paginator(filterset.qs, settings.TANDEM_PAGE_SIZE).get_page(request.GET.get("page"))
+    form = filterset.form
+    context = {
+        "filterset": filterset,
+        "page_obj": page_obj,
+        "partnerships": page_obj.object_list,
+        "today": timezone.localdate(),
+        "is_filtered": filterset.is_filtered,
+        "ignored_filters": [str(form.fields[name].label) for name in form.errors],
+        "sort_links": _sort_links(filterset.active_sort),
+        "can_create": any(perms.can_create_partnership(user, pk) for pk in user.city_ids()),
+    }
+    template = "partnerships/dashboard.html"
+    if _is_htmx_fragment_request(request):
+        template += "#results"
+    response = render(request, template, context)
+    # The same URL answers with a page or a fragment; caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+class _Echo:
+    """A file-like object whose write hands the line back, so csv.writer can feed a stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return f"'{value}"
+    return value
+
+
+def _export_rows(partnerships: QuerySet[Partnership], language: str) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # The body is produced after the view has returned, so the language is fixed here.
+    with translation.override(language):
+        # A byte-order mark lets spreadsheet programs recognise UTF-8 (accents in names).
+        yield "\ufeff" + writer.writerow(
+            [
+                _("ID"),
+                _("Title"),
+                _("City"),
+                _("Lead partner"),
+                _("Status"),
+                _("Model pathway"),
+                _("Stage"),
+                _("Next check-in"),
+                _("Last activity"),
+                _("Open financial needs"),
+            ]
+        )
+        for p in partnerships.iterator(chunk_size=500):
+            next_checkin: date | None = p.next_checkin_due
+            row: Iterable[Any] = (
+                p.pk,
+                p.title,
+                p.city.name,
+                p.lead.name,
+                p.get_status_display(),
+                p.pathway.tr("name") if p.pathway else "",
+                p.stage.tr("name") if p.stage else "",
+                next_checkin.isoformat() if next_checkin else "",
+                timezone.localtime(p.last_activity_at).strftime("%Y-%m-%d %H:%M"),
+                p.open_need_count,
+            )
+            yield writer.writerow([_spreadsheet_safe(value) for value in row])
+
+
+@require_GET
+@login_required
+def portfolio_export(request: HttpRequest) -> StreamingHttpResponse:
+    user = request.user
+    if not user.city_ids():
+        raise Http404
+    filterset = _portfolio_filter(request, user)
+    response = StreamingHttpResponse(
+        _export_rows(filterset.qs, translation.get_language() or settings.LANGUAGE_CODE),
+        content_type="text/csv; charset=utf-8",
+    )
+    # The date only: a city's or partnership's name does not belong in a file name.
+    filename = f"tandem-portfolio-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@dataclass
+class MyPartnership:
+    partnership: Partnership
+    checkin_overdue: bool
+    can_log_progress: bool
+    can_state_need: bool
+
+
+def _my_partnerships_queryset(user: User, today: date) -> QuerySet[Partnership]:
+    open_mine = Responsibility.objects.filter(
+        organization_id__in=user.organization_ids(),
+        status__in=[Responsibility.Status.OPEN, Responsibility.Status.IN_PROGRESS],
+    ).order_by(F("due_date").asc(nulls_last=True), "pk")
+    running_late = Experiment.objects.filter(decision="", ends_on__lt=today).order_by(
+        "ends_on", "pk"
+    )
+    return (
+        Partnership.objects.involving(user)
+        .select_related("city", "lead", "pathway", "stage")
+        .with_next_checkin()
+        .prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=open_mine.select_related("organization"),
+                to_attr="my_open_responsibilities",
+            ),
+            Prefetch("experiments", queryset=running_late, to_attr="overdue_experiments"),
+            Prefetch(
+                "partners",
+                queryset=Partner.objects.only("pk", "partnership_id", "organization_id"),
+                to_attr="partner_rows",
+            ),
+        )
+        .order_by(F("next_checkin_due").asc(nulls_last=True), "title", "pk")
+    )
+
+
+@require_GET
+@login_required
+def my_partnerships(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    page_obj = Paginator(
+        _my_partnerships_queryset(user, today), settings.TANDEM_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    rows = []
+    for partnership in page_obj.object_list:
+        # Fill the cache the permission predicates read, instead of one query per row.
+        partnership._partner_org_ids = {  # type: ignore[attr-defined]
+            partner.organization_id
+            for partner in partnership.partner_rows  # type: ignore[attr-defined]
+        } | {partnership.lead_id}
+        due = partnership.next_checkin_due  # type: ignore[attr-defined]
+        rows.append(
+            MyPartnership(
+                partnership=partnership,
+                checkin_overdue=due is not None and due < today,
+                can_log_progress=perms.can_contribute(user, partnership),
+                can_state_need=perms.can_state_need(user, partnership),
+            )
+        )
+    context = {
+        "page_obj": page_obj,
+        "rows": rows,
+        "today": today,
+        "is_city_staff": bool(user.city_ids()),
+    }
+    return render(request, "partnerships/my_partnerships.html", context)

@@ -1,0 +1,186 @@
+"""Filters for the city's portfolio, shared by the dashboard and its CSV export.
+
+Both read the same query string through :class:`PortfolioFilter`, so an export
+always holds exactly the rows the person was looking at.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
+from django_filters import fields as filter_fields
+
+from partnerships.models import Partner, Partnership, PartnershipQuerySet, ProgressUpdate
+from playbook.models import ModelPathway, Practice, Stage
+
+# The order a partnership lives through, which reads better than alphabetical codes.
+STATUS_ORDER = [
+    Partnership.Status.EXPLORING,
+    Partnership.Status.ACTIVE,
+    Partnership.Status.SCALING,
+    Partnership.Status.PAUSED,
+    Partnership.Status.CLOSED,
+]
+
+SORT_CHOICES = [
+    ("title", _("Title (A–Z)")),
+    ("-title", _("Title (Z–A)")),
+    ("status", _("Status (exploring first)")),
+    ("-status", _("Status (closed first)")),
+    ("next_checkin", _("Next check-in (soonest first)")),
+    ("-next_checkin", _("Next check-in (latest first)")),
+    ("-last_activity", _("Last activity (most recent first)")),
+    ("last_activity", _("Last activity (oldest first)")),
+]
+DEFAULT_SORT = "title"
+
+
+def _status_rank() -> Case:
+    return Case(
+        *(When(status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)),
+        default=Value(len(STATUS_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def order_portfolio(queryset: QuerySet[Partnership], sort: str) -> QuerySet[Partnership]:
+    """Orders by a whitelisted key; anything else gets the default order. The primary key
+    breaks ties so that pagination never shows a row twice or skips one."""
+    key = sort if sort in dict(SORT_CHOICES) else DEFAULT_SORT
+    descending = key.startswith("-")
+    name = key.removeprefix("-")
+    if name == "status":
+        expression: Any = _status_rank()
+        ordering = expression.desc() if descending else expression.asc()
+        return queryset.order_by(ordering, "title", "pk")
+    if name == "next_checkin":
+        # Partnerships without a scheduled check-in go last in both directions: they are
+        # neither soon nor late, and mixing them in would hide the ones that matter.
+        field = F("next_checkin_due")
+        ordering = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+        return queryset.order_by(ordering, "title", "pk")
+    if name == "last_activity":
+        return queryset.order_by(f"{'-' if descending else ''}last_activity_at", "pk")
+    return queryset.order_by(f"{'-' if descending else ''}title", "pk")
+
+
+class LenientChoiceField(filter_fields.ChoiceField):
+    """A sort order from an old bookmark or a hand-edited URL falls back silently to the
+    default instead of making the whole filter form invalid."""
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        return value if self.valid_value(value) else ""
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    field_class = LenientChoiceField
+
+
+class TranslatedChoiceField(filter_fields.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.tr("name")
+
+
+class StageChoiceField(filter_fields.ModelChoiceField):
+    # Stage names repeat across pathways, so the pathway is part of the label.
+    def label_from_instance(self, obj: Stage) -> str:
+        return f"{obj.pathway.tr('name')}: {obj.tr('name')}"
+
+
+class TranslatedFilter(django_filters.ModelChoiceFilter):
+    field_class = TranslatedChoiceField
+
+
+class StageFilter(django_filters.ModelChoiceFilter):
+    field_class = StageChoiceField
+
+
+class PortfolioFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        max_length=200,
+        help_text=_("Partnership title or partner organization."),
+        widget=forms.SearchInput,
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Partnership.Status.choices, empty_label=_("Any status")
+    )
+    pathway = TranslatedFilter(
+        label=_("Model pathway"),
+        queryset=ModelPathway.objects.all(),
+        empty_label=_("Any pathway"),
+    )
+    stage = StageFilter(
+        label=_("Stage"),
+        queryset=Stage.objects.select_related("pathway"),
+        empty_label=_("Any stage"),
+    )
+    practice = TranslatedFilter(
+        label=_("Practice in progress updates"),
+        queryset=Practice.objects.all(),
+        method="with_practice",
+        empty_label=_("Any practice"),
+    )
+    sort = SortFilter(
+        label=_("Sort by"),
+        choices=SORT_CHOICES,
+        method="sort_by",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["q", "status", "pathway", "stage", "practice", "sort"]
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        # Without a sort in the query string the default still applies.
+        self.queryset = order_portfolio(self.queryset, DEFAULT_SORT)
+
+    def search(self, queryset: PartnershipQuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(lead__name__icontains=value)
+            | Exists(
+                Partner.objects.filter(
+                    partnership=OuterRef("pk"), organization__name__icontains=value
+                )
+            )
+        )
+
+    def with_practice(
+        self, queryset: PartnershipQuerySet, name: str, value: Practice
+    ) -> QuerySet[Partnership]:
+        return queryset.filter(
+            Exists(ProgressUpdate.objects.filter(partnership=OuterRef("pk"), practices=value))
+        )
+
+    def sort_by(self, queryset: PartnershipQuerySet, name: str, value: str) -> QuerySet:
+        return order_portfolio(queryset, value)
+
+    def _cleaned(self) -> dict[str, Any]:
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()  # fills cleaned_data with the values that did validate
+        return self.form.cleaned_data
+
+    @property
+    def active_sort(self) -> str:
+        """The sort in effect, for marking the active column heading."""
+        return self._cleaned().get("sort") or DEFAULT_SORT
+
+    @property
+    def is_filtered(self) -> bool:
+        """True when a filter narrows the rows (sorting alone does not)."""
+        return any(
+            value not in (None, "") for key, value in self._cleaned().items() if key != "sort"
+        )
