@@ -1,59 +1,637 @@
-"""PLACEHOLDER: replaced by its owner. Every view here answers 404 until written."""
+"""The partnership page: one URL per section, all sharing one layout.
 
+Every view starts from ``get_visible_partnership_or_404`` so a person who may
+not see the partnership gets "not found" everywhere, fragments and exports
+included. The in-place forms post to their own URL: an htmx request gets the
+section's fragment back (200 refreshed, 400 with field messages), a plain POST
+gets a redirect or the full page with the errors, so nothing needs JavaScript.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from partnerships import permissions as perms
+from partnerships import services
+from partnerships.charts import line_chart
+from partnerships.forms import (
+    CheckInRecordForm,
+    MeasurementForm,
+    NeedForm,
+    ProgressForm,
+    apply_validation_error,
+)
+from partnerships.models import (
+    Activity,
+    CheckIn,
+    Experiment,
+    Indicator,
+    Measurement,
+    Partnership,
+    ProgressUpdate,
+)
+
+if TYPE_CHECKING:
+    from django import forms
+
+SECTIONS = [
+    ("overview", "partnerships:detail", gettext_lazy("Overview")),
+    ("plan", "partnerships:plan", gettext_lazy("Plan")),
+    ("checkins", "partnerships:checkins", gettext_lazy("Check-ins")),
+    ("progress", "partnerships:progress", gettext_lazy("Progress")),
+    ("evidence", "partnerships:evidence", gettext_lazy("Evidence")),
+    ("experiments", "partnerships:experiments", gettext_lazy("Experiments")),
+    ("money", "partnerships:money", gettext_lazy("Money")),
+    ("timeline", "partnerships:timeline", gettext_lazy("Timeline")),
+]
+
+FORM_METHODS = require_http_methods(["GET", "POST"])
 
 
-def overview(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+# --- Shared helpers -------------------------------------------------------------
 
 
-def plan(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+def _access(request: HttpRequest, partnership: Partnership) -> dict[str, bool]:
+    """What this person may do here, decided once so templates never decide."""
+    user = request.user
+    return {
+        "manage": perms.can_manage(user, partnership),
+        "contribute": perms.can_contribute(user, partnership),
+        "see_money": perms.can_see_money(user, partnership),
+        "state_need": perms.can_state_need(user, partnership),
+        "export": perms.can_export(user, partnership),
+    }
 
 
-def plan_version(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+def _layout(request: HttpRequest, partnership: Partnership, section: str) -> dict[str, Any]:
+    can = _access(request, partnership)
+    sections = [
+        {
+            "name": name,
+            "label": label,
+            "url": reverse(url_name, args=[partnership.pk]),
+            "current": name == section,
+        }
+        for name, url_name, label in SECTIONS
+        if name != "money" or can["see_money"]
+    ]
+    return {
+        "partnership": partnership,
+        "section": section,
+        "sections": sections,
+        "section_url": next(item["url"] for item in sections if item["current"]),
+        "can": can,
+    }
 
 
-def checkins(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+def _contributing_partnership(request: HttpRequest, pk: int) -> Partnership:
+    """For writes: unknown to non-viewers (404), forbidden to viewers who only read (403)."""
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    if not perms.can_contribute(request.user, partnership):
+        raise PermissionDenied
+    return partnership
 
 
-def checkin_record(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+def _money_partnership(request: HttpRequest, pk: int) -> Partnership:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    if not perms.can_see_money(request.user, partnership):
+        raise Http404
+    return partnership
 
 
-def progress(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+def _page(request: HttpRequest, queryset: QuerySet[Any], *, first: bool = False) -> Page:
+    number = 1 if first else request.GET.get("page")
+    return Paginator(queryset, settings.TANDEM_PAGE_SIZE).get_page(number)
 
 
-def progress_log(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+def _submit(form: forms.Form, action: Callable[[dict[str, Any]], object]) -> bool:
+    """Validates the form and calls the service; on failure the messages sit on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        action(form.cleaned_data)
+    except ValidationError as error:
+        apply_validation_error(form, error)
+        return False
+    return True
 
 
-def evidence(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+def _answer(
+    request: HttpRequest,
+    *,
+    ok: bool,
+    template: str,
+    fragment: str,
+    context: dict[str, Any],
+    success_url: str,
+    success_message: str,
+) -> HttpResponse:
+    if ok and not request.htmx:
+        messages.success(request, success_message)
+        return redirect(success_url)
+    status = 200 if ok else 400
+    if ok:
+        context["saved_message"] = success_message
+    if request.htmx:
+        return render(request, f"{template}#{fragment}", context, status=status)
+    return render(request, template, context, status=status)
 
 
-def measurement_add(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+def _form_page(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    section: str,
+    heading: str,
+    form_partial: str,
+    extra: dict[str, Any],
+) -> HttpResponse:
+    """A form on a page of its own: what a GET on a form URL shows, without JavaScript."""
+    context = _layout(request, partnership, section)
+    context.update(extra, heading=heading, form_partial=form_partial)
+    return render(request, "partnerships/section_form.html", context)
 
 
-def measurements_export(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+# --- Overview -------------------------------------------------------------------
 
 
-def experiments(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+@login_required
+@require_GET
+def overview(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    context = _layout(request, partnership, "overview")
+    context.update(
+        partners=partnership.partners.select_related("organization"),
+        reframings=partnership.reframings.all(),
+        responsibilities=partnership.responsibilities.select_related("organization"),
+        stages=(
+            list(partnership.pathway.stages.order_by("order")) if partnership.pathway_id else []
+        ),
+        next_checkin=partnership.checkins.filter(status=CheckIn.Status.SCHEDULED)
+        .order_by("due_date", "pk")
+        .first(),
+    )
+    return render(request, "partnerships/partnership_detail.html", context)
 
 
-def money(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+# --- Plan -----------------------------------------------------------------------
 
 
-def need_state(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+def _plan_response(
+    request: HttpRequest, partnership: Partnership, number: int | None
+) -> HttpResponse:
+    versions = list(partnership.plan_versions.select_related("published_by"))
+    if number is None:
+        version = versions[0] if versions else None
+    else:
+        version = next((v for v in versions if v.number == number), None)
+        if version is None:
+            raise Http404
+    context = _layout(request, partnership, "plan")
+    context.update(
+        versions=versions,
+        version=version,
+        sections_of_version=list(version.sections.all()) if version else [],
+        latest=versions[0] if versions else None,
+    )
+    return render(request, "partnerships/section_plan.html", context)
 
 
-def timeline(request: HttpRequest, **kwargs: int) -> HttpResponse:
-    raise Http404
+@login_required
+@require_GET
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    return _plan_response(request, partnership, None)
+
+
+@login_required
+@require_GET
+def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    return _plan_response(request, partnership, number)
+
+
+# --- Check-ins ----------------------------------------------------------------------
+
+
+def _checkin_form(
+    partnership: Partnership, checkin: CheckIn, data: Any = None
+) -> CheckInRecordForm:
+    return CheckInRecordForm(data, partnership=partnership, auto_id=f"id_checkin{checkin.pk}_%s")
+
+
+def _checkins_context(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    bound: tuple[CheckIn, CheckInRecordForm] | None = None,
+) -> dict[str, Any]:
+    context = _layout(request, partnership, "checkins")
+    scheduled = list(
+        partnership.checkins.filter(status=CheckIn.Status.SCHEDULED).order_by("due_date", "pk")
+    )
+    past = _page(
+        request,
+        partnership.checkins.exclude(status=CheckIn.Status.SCHEDULED)
+        .select_related("recorded_by")
+        .prefetch_related("attendees", "attending_organizations")
+        .order_by("-due_date", "-pk"),
+    )
+    # One inline form keeps the page light: the earliest check-in (often the overdue
+    # one) is recorded first; the others link to their own form page.
+    record_checkin, record_form = None, None
+    if context["can"]["contribute"]:
+        if bound is not None:
+            record_checkin, record_form = bound
+        elif scheduled:
+            record_checkin = scheduled[0]
+            record_form = _checkin_form(partnership, record_checkin)
+    context.update(
+        scheduled=scheduled,
+        past=past,
+        record_checkin=record_checkin,
+        record_form=record_form,
+    )
+    return context
+
+
+@login_required
+@require_GET
+def checkins(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    return render(
+        request, "partnerships/section_checkins.html", _checkins_context(request, partnership)
+    )
+
+
+@login_required
+@FORM_METHODS
+def checkin_record(request: HttpRequest, pk: int, checkin_pk: int) -> HttpResponse:
+    partnership = _contributing_partnership(request, pk)
+    checkin = get_object_or_404(CheckIn, pk=checkin_pk, partnership=partnership)
+    section_url = reverse("partnerships:checkins", args=[partnership.pk])
+    if request.method == "GET":
+        if checkin.status != CheckIn.Status.SCHEDULED:
+            messages.info(request, _("This check-in has already been recorded."))
+            return redirect(section_url)
+        return _form_page(
+            request,
+            partnership,
+            section="checkins",
+            heading=_("Record the check-in due %(date)s") % {"date": checkin.due_date.isoformat()},
+            form_partial="partnerships/section_checkins.html#checkin-record-form",
+            extra={"record_checkin": checkin, "record_form": _checkin_form(partnership, checkin)},
+        )
+
+    form = _checkin_form(partnership, checkin, request.POST)
+    ok = _submit(
+        form,
+        lambda data: services.checkin_record(
+            actor=request.user,
+            checkin=checkin,
+            held=data["held"],
+            held_on=data["held_on"],
+            attendees=data["attendees"],
+            attending_organizations=data["attending_organizations"],
+            notes=data["notes"],
+            decisions=data["decisions"],
+            follow_ups=data["follow_ups"],
+        ),
+    )
+    return _answer(
+        request,
+        ok=ok,
+        template="partnerships/section_checkins.html",
+        fragment="checkins-panel",
+        context=_checkins_context(request, partnership, bound=None if ok else (checkin, form)),
+        success_url=section_url,
+        success_message=_("The check-in was recorded."),
+    )
+
+
+# --- Progress ---------------------------------------------------------------------
+
+
+def _progress_context(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    form: ProgressForm | None = None,
+    first_page: bool = False,
+) -> dict[str, Any]:
+    context = _layout(request, partnership, "progress")
+    if form is None and context["can"]["contribute"]:
+        form = ProgressForm(user=request.user, partnership=partnership)
+    context.update(
+        form=form,
+        updates=_page(
+            request,
+            ProgressUpdate.objects.filter(partnership=partnership)
+            .select_related("author", "organization")
+            .prefetch_related("practices"),
+            first=first_page,
+        ),
+    )
+    return context
+
+
+@login_required
+@require_GET
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    return render(
+        request, "partnerships/section_progress.html", _progress_context(request, partnership)
+    )
+
+
+@login_required
+@FORM_METHODS
+def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _contributing_partnership(request, pk)
+    if request.method == "GET":
+        return _form_page(
+            request,
+            partnership,
+            section="progress",
+            heading=_("Log progress"),
+            form_partial="partnerships/section_progress.html#progress-form",
+            extra={"form": ProgressForm(user=request.user, partnership=partnership)},
+        )
+    form = ProgressForm(request.POST, user=request.user, partnership=partnership)
+    ok = _submit(
+        form,
+        lambda data: services.progress_log(
+            actor=request.user,
+            partnership=partnership,
+            organization=data["organization"],
+            text=data["text"],
+            on=data["date"],
+            practices=data["practices"],
+            levers=data["levers"],
+        ),
+    )
+    return _answer(
+        request,
+        ok=ok,
+        template="partnerships/section_progress.html",
+        fragment="progress-panel",
+        # After posting, the newest updates (page one) are what the person wants to see.
+        context=_progress_context(request, partnership, form=None if ok else form, first_page=True),
+        success_url=reverse("partnerships:progress", args=[partnership.pk]),
+        success_message=_("Your progress update was logged."),
+    )
+
+
+# --- Evidence ---------------------------------------------------------------------
+
+
+def _measurement_form(indicator: Indicator, data: Any = None) -> MeasurementForm:
+    return MeasurementForm(data, auto_id=f"id_indicator{indicator.pk}_%s")
+
+
+def _indicators(
+    partnership: Partnership,
+    *,
+    can_contribute: bool,
+    only: int | None = None,
+    bound: MeasurementForm | None = None,
+) -> list[Indicator]:
+    """Indicators with their measurements, chart and (for contributors) a measurement form."""
+    queryset = partnership.indicators.prefetch_related(
+        Prefetch(
+            "measurements",
+            queryset=Measurement.objects.select_related("entered_by").order_by("date", "pk"),
+        )
+    )
+    if only is not None:
+        queryset = queryset.filter(pk=only)
+    indicators = list(queryset)
+    for indicator in indicators:
+        measurements = list(indicator.measurements.all())
+        indicator.measurement_list = measurements  # type: ignore[attr-defined]
+        indicator.latest = measurements[-1] if measurements else None  # type: ignore[attr-defined]
+        indicator.chart = line_chart(  # type: ignore[attr-defined]
+            [(m.date, m.value) for m in measurements],
+            target=indicator.target,
+            baseline=indicator.baseline,
+        )
+        form = None
+        if can_contribute:
+            form = bound if bound is not None else _measurement_form(indicator)
+        indicator.measurement_form = form  # type: ignore[attr-defined]
+    return indicators
+
+
+@login_required
+@require_GET
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    context = _layout(request, partnership, "evidence")
+    context["indicators"] = _indicators(partnership, can_contribute=context["can"]["contribute"])
+    return render(request, "partnerships/section_evidence.html", context)
+
+
+@login_required
+@FORM_METHODS
+def measurement_add(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    partnership = _contributing_partnership(request, pk)
+    indicator = get_object_or_404(Indicator, pk=indicator_pk, partnership=partnership)
+    section_url = reverse("partnerships:evidence", args=[partnership.pk])
+    if request.method == "GET":
+        indicator.measurement_form = _measurement_form(indicator)  # type: ignore[attr-defined]
+        return _form_page(
+            request,
+            partnership,
+            section="evidence",
+            heading=_("Add a measurement: %(indicator)s") % {"indicator": indicator.name},
+            form_partial="partnerships/section_evidence.html#measurement-form",
+            extra={"indicator": indicator},
+        )
+    form = _measurement_form(indicator, request.POST)
+    indicator.partnership = partnership
+    ok = _submit(
+        form,
+        lambda data: services.measurement_add(
+            actor=request.user,
+            indicator=indicator,
+            on=data["date"],
+            value=data["value"],
+            source=data["source"],
+        ),
+    )
+    context = _layout(request, partnership, "evidence")
+    if request.htmx:
+        # The fragment is this indicator's card only.
+        (context["indicator"],) = _indicators(
+            partnership, can_contribute=True, only=indicator.pk, bound=None if ok else form
+        )
+    else:
+        context["indicators"] = _indicators(partnership, can_contribute=True)
+        if not ok:
+            for item in context["indicators"]:
+                if item.pk == indicator.pk:
+                    item.measurement_form = form  # type: ignore[attr-defined]
+    return _answer(
+        request,
+        ok=ok,
+        template="partnerships/section_evidence.html",
+        fragment="indicator-card",
+        context=context,
+        success_url=f"{section_url}#indicator-{indicator.pk}",
+        success_message=_("The measurement was added."),
+    )
+
+
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+@login_required
+@require_GET
+def measurements_export(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    if not perms.can_export(request.user, partnership):
+        raise Http404
+    measurements = (
+        Measurement.objects.filter(indicator__partnership=partnership)
+        .select_related("indicator", "entered_by")
+        .order_by("indicator__name", "indicator_id", "date", "pk")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="partnership-{partnership.pk}-measurements.csv"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("indicator"), _("unit"), _("date"), _("value"), _("source"), _("entered by")]
+    )
+    for m in measurements:
+        writer.writerow(
+            [
+                csv_safe(m.indicator.name),
+                csv_safe(m.indicator.unit),
+                m.date.isoformat(),
+                # A number we formatted ourselves; a leading minus is a value, not a formula.
+                str(m.value),
+                csv_safe(m.source),
+                csv_safe(m.entered_by.get_full_name() if m.entered_by else ""),
+            ]
+        )
+    return response
+
+
+# --- Experiments ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def experiments(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    everything = list(partnership.experiments.all())
+    context = _layout(request, partnership, "experiments")
+    context.update(
+        running=[e for e in everything if not e.decision],
+        closed=[e for e in everything if e.decision],
+        decisions=Experiment.Decision,
+    )
+    return render(request, "partnerships/section_experiments.html", context)
+
+
+# --- Money ------------------------------------------------------------------------
+
+
+def _money_context(
+    request: HttpRequest, partnership: Partnership, *, form: NeedForm | None = None
+) -> dict[str, Any]:
+    context = _layout(request, partnership, "money")
+    if form is None and context["can"]["state_need"]:
+        form = NeedForm(user=request.user, partnership=partnership)
+    context.update(
+        form=form,
+        needs=partnership.financial_needs.select_related("organization", "stated_by"),
+    )
+    return context
+
+
+@login_required
+@require_GET
+def money(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _money_partnership(request, pk)
+    return render(request, "partnerships/section_money.html", _money_context(request, partnership))
+
+
+@login_required
+@FORM_METHODS
+def need_state(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _money_partnership(request, pk)
+    if not perms.can_state_need(request.user, partnership):
+        raise PermissionDenied
+    if request.method == "GET":
+        return _form_page(
+            request,
+            partnership,
+            section="money",
+            heading=_("State a financial need"),
+            form_partial="partnerships/section_money.html#need-form",
+            extra={"form": NeedForm(user=request.user, partnership=partnership)},
+        )
+    form = NeedForm(request.POST, user=request.user, partnership=partnership)
+    ok = _submit(
+        form,
+        lambda data: services.need_state(
+            actor=request.user,
+            partnership=partnership,
+            organization=data["organization"],
+            amount=data["amount"],
+            currency=data["currency"],
+            period=data["period"],
+            purpose=data["purpose"],
+        ),
+    )
+    return _answer(
+        request,
+        ok=ok,
+        template="partnerships/section_money.html",
+        fragment="money-panel",
+        context=_money_context(request, partnership, form=None if ok else form),
+        success_url=reverse("partnerships:money", args=[partnership.pk]),
+        success_message=_("The financial need was stated."),
+    )
+
+
+# --- Timeline -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    context = _layout(request, partnership, "timeline")
+    activities = Activity.objects.filter(partnership=partnership).select_related("actor")
+    if not context["can"]["see_money"]:
+        activities = activities.filter(private=False)
+    context["activities"] = _page(request, activities)
+    return render(request, "partnerships/section_timeline.html", context)
