@@ -88,9 +88,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sort_links": _sort_links(filterset.active_sort),
         "can_create": any(perms.can_create_partnership(user, pk) for pk in user.city_ids()),
     }
-    template = "partnerships/dashboard.html"
-    if _is_htmx_fragment_request(request):
-        template += "#results"
+    fragment = _is_htmx_fragment_request(request)
+    context["fragment"] = fragment
+    template = "partnerships/dashboard.html#results" if fragment else "partnerships/dashboard.html"
     response = render(request, template, context)
     # The same URL answers with a page or a fragment; caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))

@@ -173,6 +173,37 @@ def test_city_staff_get_a_new_partnership_link(client_as):
     assert f'href="{reverse("partnerships:create")}"' in content
 
 
+# Every persona against the three portfolio URLs: status code, and where a redirect goes.
+LOGIN = reverse("account_login")
+PERSONA_MATRIX = {
+    "city_staff": {"dashboard": 200, "my": 200, "export": 200},
+    "city_admin": {"dashboard": 200, "my": 200, "export": 200},
+    "other_city_staff": {"dashboard": 200, "my": 200, "export": 200},
+    "entrepreneur": {"dashboard": (302, MY), "my": 200, "export": 404},
+    "outsider": {"dashboard": (302, MY), "my": 200, "export": 404},
+    "beneficiary": {"dashboard": 404, "my": 200, "export": 404},
+    "anonymous": {"dashboard": (302, LOGIN), "my": (302, LOGIN), "export": (302, LOGIN)},
+}
+
+
+@pytest.mark.parametrize("persona", list(PERSONA_MATRIX))
+@pytest.mark.parametrize("page", ["dashboard", "my", "export"])
+def test_each_persona_gets_the_designed_answer(client_as, persona, page):
+    url = {"dashboard": DASHBOARD, "my": MY, "export": reverse("partnerships:portfolio_export")}
+    expected = PERSONA_MATRIX[persona][page]
+    response = client_as(persona).get(url[page])
+    if isinstance(expected, tuple):
+        assert response.status_code == expected[0]
+        assert response["Location"].split("?")[0] == expected[1]
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("persona", ["city_staff", "entrepreneur", "anonymous"])
+def test_portfolio_pages_refuse_writes(client_as, persona):
+    assert client_as(persona).post(DASHBOARD).status_code == 405
+
+
 # --- Columns ----------------------------------------------------------------------------
 
 
@@ -451,6 +482,14 @@ def test_htmx_request_gets_only_the_results_fragment(world, client_as):
     assert "HX-Request" in response["Vary"]
 
 
+def test_htmx_fragment_refreshes_the_sort_menu_and_the_page_has_it_once(client_as):
+    client = client_as("city_staff")
+    fragment = client.get(DASHBOARD, {"sort": "-title"}, headers={"HX-Request": "true"})
+    assert 'id="sort-control" hx-swap-oob="true"' in fragment.content.decode()
+    page = client.get(DASHBOARD).content.decode()
+    assert page.count('id="sort-control"') == 1
+
+
 def test_htmx_history_restore_gets_the_whole_page(client_as):
     response = client_as("city_staff").get(
         DASHBOARD, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
@@ -539,6 +578,12 @@ def test_city_contact_who_left_the_city_no_longer_sees_the_partnership(world, cl
     world.city_staff.memberships.all().delete()
     content = client_as("city_staff").get(MY).content.decode()
     assert world.partnership.title not in content
+
+
+def test_city_admin_who_is_no_contact_is_pointed_to_the_portfolio(world, client_as):
+    content = client_as("city_admin").get(MY).content.decode()
+    assert "You are not the point of contact for a partnership yet" in content
+    assert f'href="{DASHBOARD}"' in content
 
 
 def test_anonymous_visitor_is_asked_to_log_in_for_my_partnerships(client_as):
