@@ -1,0 +1,511 @@
+"""Every URL of the project, requested by every persona, answers as this table says.
+
+The walk fails when the project gains a URL that ``EXPECTED`` does not list, and when
+``EXPECTED`` lists a URL that no longer exists: a new page cannot ship without someone
+deciding who may open it. Admin and allauth URLs are covered by explicit rules below.
+
+Expected answers to a GET:
+- ``200``: the page; ``403``: visible but not allowed; ``404``: not visible at all;
+  ``405``: POST only (answered after the permission check).
+- ``LOGIN``: a redirect to the sign-in page; ``ADMIN_LOGIN``: the admin's redirect to
+  its own login (which sends people on to the sign-in page).
+- ``Redirect(path)``: any other redirect, whose Location must start with ``path``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, reverse
+from django.utils import timezone, translation
+
+import config.urls
+from accounts.models import Invitation, Membership, Organization
+from partnerships.models import Partnership, PlanSection, PlanVersion, Responsibility
+from tests import factories as f
+from tests.conftest import PERSONAS, World
+
+LOGIN = "login"
+ADMIN_LOGIN = "admin-login"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    to: str
+
+
+Expected = int | str | Redirect
+
+
+def each(default: Expected, **overrides: Expected) -> dict[str, Expected]:
+    unknown = set(overrides) - set(PERSONAS)
+    assert not unknown, f"unknown personas {unknown}"
+    return {persona: overrides.get(persona, default) for persona in PERSONAS}
+
+
+# --- Objects the URLs point at ---------------------------------------------------------
+
+
+@dataclass
+class Bundle:
+    """A partnership and one of everything its URLs can name."""
+
+    partnership: Partnership
+    checkin: Any
+    indicator: Any
+    experiment: Any
+    need: Any
+    partner: Any
+    responsibility: Responsibility
+    plan_version: PlanVersion
+
+
+@dataclass
+class Scene:
+    world: World
+    mine: Bundle
+    theirs: Bundle
+    membership: Membership
+    invitation: Invitation
+    pathway_slug: str
+
+
+def _bundle(partnership: Partnership, author: Any) -> Bundle:
+    community = f.OrganizationFactory(kind=Organization.Kind.COMMUNITY_GROUP)
+    version = PlanVersion.objects.create(partnership=partnership, number=1, published_by=author)
+    PlanSection.objects.create(version=version, order=1, heading="Why", body="Because.")
+    return Bundle(
+        partnership=partnership,
+        checkin=f.CheckInFactory(partnership=partnership),
+        indicator=f.IndicatorFactory(partnership=partnership),
+        experiment=f.ExperimentFactory(partnership=partnership),
+        need=f.FinancialNeedFactory(partnership=partnership),
+        partner=f.PartnerFactory(partnership=partnership, organization=community),
+        responsibility=Responsibility.objects.create(
+            partnership=partnership,
+            organization=partnership.lead,
+            description="Cook on Tuesdays",
+            due_date=timezone.localdate() + timedelta(days=30),
+        ),
+        plan_version=version,
+    )
+
+
+@pytest.fixture
+def scene(world: World) -> Scene:
+    from playbook.models import ModelPathway
+
+    pathway = ModelPathway.objects.order_by("order").first()
+    return Scene(
+        world=world,
+        mine=_bundle(world.partnership, world.city_staff),
+        theirs=_bundle(world.other_partnership, world.other_city_staff),
+        membership=Membership.objects.get(user=world.city_staff, organization=world.city),
+        invitation=Invitation.objects.create(
+            organization=world.city, email="newcomer@example.org", invited_by=world.city_admin
+        ),
+        pathway_slug=pathway.slug if pathway else "no-pathway-seeded",
+    )
+
+
+# --- Who gets what ---------------------------------------------------------------------
+
+PUBLIC = each(200)
+SIGNED_IN = each(200, anonymous=LOGIN)
+
+# Partnership pages (pk = world.partnership; city_staff is its point of contact).
+SECTION = each(
+    404, city_staff=200, city_admin=200, entrepreneur=200, beneficiary=200, anonymous=LOGIN
+)
+MONEY = each(404, city_staff=200, city_admin=200, entrepreneur=200, anonymous=LOGIN)
+CONTRIBUTE = each(
+    404, city_staff=200, city_admin=200, entrepreneur=200, beneficiary=403, anonymous=LOGIN
+)
+MANAGE = each(
+    404, city_staff=200, city_admin=200, entrepreneur=403, beneficiary=403, anonymous=LOGIN
+)
+
+CITY_ORG_ADMIN_POST = each(404, city_admin=405, anonymous=LOGIN)
+
+KwargsBuilder = Callable[[Scene], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    kwargs: KwargsBuilder
+    expected: dict[str, Expected]
+    # Partnership URLs are requested again for the other city's partnership (all 404).
+    partnership: Callable[[Bundle], dict[str, Any]] | None = None
+
+
+def none(scene: Scene) -> dict[str, Any]:
+    return {}
+
+
+def on_partnership(
+    expected: dict[str, Expected], extra: Callable[[Bundle], dict[str, Any]] | None = None
+) -> Entry:
+    def build(bundle: Bundle) -> dict[str, Any]:
+        return {"pk": bundle.partnership.pk, **(extra(bundle) if extra else {})}
+
+    return Entry(kwargs=lambda scene: build(scene.mine), expected=expected, partnership=build)
+
+
+def fixed(expected: dict[str, Expected], kwargs: KwargsBuilder = none) -> Entry:
+    return Entry(kwargs=kwargs, expected=expected)
+
+
+EXPECTED: dict[str, Entry] = {
+    # --- Outside the language prefix
+    "healthz": fixed(PUBLIC),
+    "set_language": fixed(each(Redirect("/"))),
+    # --- Front door and playbook: public
+    "home": fixed(
+        each(
+            Redirect("/partnerships/mine/"),
+            anonymous=200,
+            beneficiary=200,
+            city_staff=Redirect("/partnerships/"),
+            city_admin=Redirect("/partnerships/"),
+            other_city_staff=Redirect("/partnerships/"),
+        )
+    ),
+    "playbook:practices": fixed(PUBLIC),
+    "playbook:pathways": fixed(PUBLIC),
+    "playbook:pathway_detail": fixed(PUBLIC, lambda s: {"slug": s.pathway_slug}),
+    # --- Organizations (pk = the city; membership = city_staff's)
+    "accounts:organizations": fixed(SIGNED_IN),
+    "accounts:organization_create": fixed(SIGNED_IN),
+    "accounts:profile": fixed(SIGNED_IN),
+    "accounts:invitation_accept": fixed(SIGNED_IN, lambda s: {"token": s.invitation.token}),
+    "accounts:organization_detail": fixed(
+        each(404, city_staff=200, city_admin=200, anonymous=LOGIN),
+        lambda s: {"pk": s.world.city.pk},
+    ),
+    "accounts:invitation_create": fixed(CITY_ORG_ADMIN_POST, lambda s: {"pk": s.world.city.pk}),
+    "accounts:invitation_revoke": fixed(
+        CITY_ORG_ADMIN_POST,
+        lambda s: {"pk": s.world.city.pk, "invitation_pk": s.invitation.pk},
+    ),
+    "accounts:membership_role": fixed(
+        CITY_ORG_ADMIN_POST,
+        lambda s: {"pk": s.world.city.pk, "membership_pk": s.membership.pk},
+    ),
+    # Anyone may leave an organization, so city_staff reaches the POST-only answer too.
+    "accounts:membership_remove": fixed(
+        each(404, city_staff=405, city_admin=405, anonymous=LOGIN),
+        lambda s: {"pk": s.world.city.pk, "membership_pk": s.membership.pk},
+    ),
+    # --- Portfolio and the entrepreneur's home
+    # Partners are sent to their own list; a person in no organization has no portfolio.
+    "partnerships:dashboard": fixed(
+        each(
+            Redirect("/partnerships/mine/"),
+            city_staff=200,
+            city_admin=200,
+            other_city_staff=200,
+            beneficiary=404,
+            anonymous=LOGIN,
+        )
+    ),
+    "partnerships:portfolio_export": fixed(
+        each(404, city_staff=200, city_admin=200, other_city_staff=200, anonymous=LOGIN)
+    ),
+    "partnerships:my": fixed(SIGNED_IN),
+    "partnerships:create": fixed(
+        each(404, city_staff=200, city_admin=200, other_city_staff=200, anonymous=LOGIN)
+    ),
+    # --- One partnership's sections
+    "partnerships:detail": on_partnership(SECTION),
+    "partnerships:plan": on_partnership(SECTION),
+    "partnerships:plan_version": on_partnership(
+        SECTION, lambda b: {"number": b.plan_version.number}
+    ),
+    "partnerships:checkins": on_partnership(SECTION),
+    "partnerships:progress": on_partnership(SECTION),
+    "partnerships:evidence": on_partnership(SECTION),
+    "partnerships:experiments": on_partnership(SECTION),
+    "partnerships:timeline": on_partnership(SECTION),
+    "partnerships:money": on_partnership(MONEY),
+    "partnerships:measurements_export": on_partnership(MONEY),
+    "partnerships:need_state": on_partnership(MONEY),
+    "partnerships:need_update": on_partnership(MONEY, lambda b: {"need_pk": b.need.pk}),
+    # --- Contributor forms
+    "partnerships:checkin_record": on_partnership(
+        CONTRIBUTE, lambda b: {"checkin_pk": b.checkin.pk}
+    ),
+    "partnerships:progress_log": on_partnership(CONTRIBUTE),
+    "partnerships:measurement_add": on_partnership(
+        CONTRIBUTE, lambda b: {"indicator_pk": b.indicator.pk}
+    ),
+    "partnerships:reframe": on_partnership(CONTRIBUTE),
+    "partnerships:responsibility_add": on_partnership(CONTRIBUTE),
+    "partnerships:responsibility_edit": on_partnership(
+        CONTRIBUTE, lambda b: {"responsibility_pk": b.responsibility.pk}
+    ),
+    "partnerships:plan_publish": on_partnership(CONTRIBUTE),
+    "partnerships:checkin_schedule": on_partnership(CONTRIBUTE),
+    "partnerships:indicator_create": on_partnership(CONTRIBUTE),
+    "partnerships:experiment_start": on_partnership(CONTRIBUTE),
+    "partnerships:experiment_close": on_partnership(
+        CONTRIBUTE, lambda b: {"experiment_pk": b.experiment.pk}
+    ),
+    # --- Manager pages
+    "partnerships:edit": on_partnership(MANAGE),
+    "partnerships:stage_move": on_partnership(MANAGE),
+    "partnerships:partner_add": on_partnership(MANAGE),
+    "partnerships:partner_edit": on_partnership(MANAGE, lambda b: {"partner_pk": b.partner.pk}),
+    "partnerships:partner_remove": on_partnership(MANAGE, lambda b: {"partner_pk": b.partner.pk}),
+    # --- allauth: public forms, signed-in account pages, and key links with a bad key
+    "account_login": fixed(each(Redirect("/"), anonymous=200)),
+    "account_logout": fixed(each(200, anonymous=Redirect("/"))),
+    "account_inactive": fixed(PUBLIC),
+    "account_signup": fixed(each(Redirect("/"), anonymous=200)),
+    "account_reauthenticate": fixed(SIGNED_IN),
+    "account_request_reauthentication_code": fixed(SIGNED_IN),
+    # Without a code requested first, the confirm pages send a person back a step.
+    "account_confirm_reauthentication_code": fixed(
+        each(Redirect("/accounts/reauthenticate/code/"), anonymous=LOGIN)
+    ),
+    "account_email": fixed(SIGNED_IN),
+    "account_email_verification_sent": fixed(PUBLIC),
+    "account_change_password": fixed(SIGNED_IN),
+    "account_set_password": fixed(each(Redirect("/accounts/password/change/"), anonymous=LOGIN)),
+    "account_reset_password": fixed(PUBLIC),
+    "account_confirm_login_code": fixed(each(Redirect("/"), anonymous=LOGIN)),
+    "account_confirm_email": fixed(PUBLIC, lambda s: {"key": "not-a-real-key"}),
+    "account_reset_password_from_key_done": fixed(PUBLIC),
+    "account_reset_password_from_key": fixed(
+        PUBLIC, lambda s: {"uidb36": "zz", "key": "not-a-real-key"}
+    ),
+    "account_reset_password_done": fixed(PUBLIC),
+}
+
+# --- The admin, by rule -------------------------------------------------------------------
+# Every admin URL sends a person who is not staff to the admin's login, which sends them on
+# to our sign-in page (anonymous) or answers 404 (signed in but not staff). No persona
+# here is staff; the admin's own pages are not this walk's business.
+ADMIN_PREFIX = "admin/"
+ADMIN_RULE = each(ADMIN_LOGIN)
+ADMIN_EXCEPTIONS = {
+    "admin:login": each(404, anonymous=LOGIN),
+    # Django sends a logout request from someone who is not staff back to the admin index.
+    "admin:logout": each(Redirect("/admin/")),
+}
+ADMIN_ARGS = {
+    "object_id": "1",
+    "id": "1",
+    "content_type_id": "1",
+    "app_label": "playbook",
+    "url": "no-such-page/",
+    "positional": "1",
+}
+
+
+# --- Walking the resolver -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # namespaced name, or "<unnamed route>" for a pattern without a name
+    route: str  # the full route text, prefixes included
+    kwarg_names: tuple[str, ...]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.route.startswith(ADMIN_PREFIX) or self.key.startswith("admin:")
+
+
+_REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+_POSITIONAL_GROUP = re.compile(r"\((?!\?)[^)]*\)")
+_CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def _kwarg_names(route: str) -> tuple[str, ...]:
+    names = _REGEX_GROUP.findall(route)
+    names += _CONVERTER.findall(_REGEX_GROUP.sub("", route))
+    return tuple(names)
+
+
+def _fill(route: str, values: dict[str, str]) -> str:
+    """The path of an admin pattern, some of which have no name or positional groups."""
+    path = _REGEX_GROUP.sub(lambda m: values[m[1]], route)
+    path = _POSITIONAL_GROUP.sub(values["positional"], path)
+    path = _CONVERTER.sub(lambda m: values[m[1]], path)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+def walk(patterns: list[Any], namespace: str = "", prefix: str = "") -> Iterator[Route]:
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern.url_patterns, inner, route)
+        else:
+            assert isinstance(pattern, URLPattern)
+            if pattern.name:
+                key = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            else:
+                key = f"<unnamed {route}>"
+            yield Route(key=key, route=route, kwarg_names=_kwarg_names(route))
+
+
+def all_routes() -> list[Route]:
+    with translation.override("en"):
+        return list(walk(config.urls.urlpatterns))
+
+
+def _url(route: Route, scene: Scene, language: str = "en") -> str:
+    with translation.override(language):
+        if route.is_admin:
+            return _fill(route.route, ADMIN_ARGS)
+        return reverse(route.key, kwargs=EXPECTED[route.key].kwargs(scene))
+
+
+def _expected(route: Route, persona: str) -> Expected:
+    if route.is_admin:
+        return ADMIN_EXCEPTIONS.get(route.key, ADMIN_RULE)[persona]
+    return EXPECTED[route.key].expected[persona]
+
+
+def _answer(client: Client, url: str) -> tuple[int, str]:
+    response = client.get(url)
+    return response.status_code, response.get("Location", "")
+
+
+def _describe(expected: Expected) -> str:
+    return expected.to if isinstance(expected, Redirect) else str(expected)
+
+
+def _path(location: str) -> str:
+    """The redirect's path without its query or language prefix."""
+    path = location.split("?")[0]
+    return path.removeprefix("/es") if path.startswith("/es/") else path
+
+
+def _matches(expected: Expected, status: int, location: str) -> bool:
+    path = _path(location)
+    with translation.override("en"):
+        login, admin_login = reverse("account_login"), reverse("admin:login")
+    if expected == LOGIN:
+        return status == 302 and path == login
+    if expected == ADMIN_LOGIN:
+        return status == 302 and path in (login, admin_login)
+    if isinstance(expected, Redirect):
+        return status == 302 and path == expected.to
+    return status == expected
+
+
+def _mismatches(
+    client: Client, persona: str, requests: list[tuple[str, str, Expected]]
+) -> list[str]:
+    found = []
+    for key, url, expected in requests:
+        status, location = _answer(client, url)
+        if not _matches(expected, status, location):
+            got = f"{status} {location}".strip()
+            found.append(f"{key} {url} as {persona}: expected {_describe(expected)}, got {got}")
+    return found
+
+
+# --- The tests ---------------------------------------------------------------------------
+
+
+def test_every_url_of_the_project_is_in_the_table() -> None:
+    routes = all_routes()
+    listed = {route.key for route in routes if not route.is_admin}
+    assert set(EXPECTED) - listed == set(), "EXPECTED lists URLs that no longer exist"
+    assert listed - set(EXPECTED) == set(), "URLs without an entry in EXPECTED"
+    admin = [route for route in routes if route.is_admin]
+    assert admin, "the admin should be mounted"
+    assert set(ADMIN_EXCEPTIONS) <= {route.key for route in admin}
+    for route in admin:
+        # The rule can only fill in the arguments it knows.
+        assert set(route.kwarg_names) <= set(ADMIN_ARGS), route
+
+
+def test_no_pattern_is_walked_twice() -> None:
+    keys = [route.key for route in all_routes()]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_url_answers_each_persona_as_the_table_says(
+    persona: str, scene: Scene, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as(persona)
+    requests = [
+        (route.key, _url(route, scene), _expected(route, persona)) for route in all_routes()
+    ]
+
+    mismatches = _mismatches(client, persona, requests)
+
+    assert not mismatches, "\n".join(mismatches)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_spanish_urls_answer_like_the_english_ones(
+    persona: str, scene: Scene, client_as: Callable[[str], Client]
+) -> None:
+    routes = [r for r in all_routes() if not r.is_admin and _url(r, scene, "es").startswith("/es/")]
+    assert routes, "the language-prefixed patterns should be walked"
+    client = client_as(persona)
+    requests = []
+    for route in routes:
+        requests.append((route.key, _url(route, scene, "es"), _expected(route, persona)))
+
+    mismatches = _mismatches(client, persona, requests)
+
+    assert not mismatches, "\n".join(mismatches)
+
+
+PARTNERSHIP_ROUTES = sorted(key for key, entry in EXPECTED.items() if entry.partnership)
+OUTSIDE_THE_OTHER_CITY = [p for p in PERSONAS if p not in ("other_city_staff", "anonymous")]
+
+
+@pytest.mark.parametrize("persona", OUTSIDE_THE_OTHER_CITY)
+def test_another_citys_partnership_is_not_found_on_any_url(
+    persona: str, scene: Scene, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as(persona)
+    requests = []
+    for key in PARTNERSHIP_ROUTES:
+        builder = EXPECTED[key].partnership
+        assert builder is not None
+        with translation.override("en"):
+            requests.append((key, reverse(key, kwargs=builder(scene.theirs)), 404))
+
+    mismatches = _mismatches(client, persona, requests)
+
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_objects_of_another_partnership_are_not_found_under_ours(
+    scene: Scene, client_as: Callable[[str], Client]
+) -> None:
+    """Our partnership's id with the other city's check-in, need, partner... is a 404."""
+    client = client_as("city_admin")
+    requests = []
+    for key in PARTNERSHIP_ROUTES:
+        builder = EXPECTED[key].partnership
+        assert builder is not None
+        kwargs = builder(scene.theirs)
+        # Only object ids are swapped: a plan version number means the same in both.
+        if not any(name.endswith("_pk") for name in kwargs):
+            continue
+        kwargs["pk"] = scene.mine.partnership.pk
+        with translation.override("en"):
+            requests.append((key, reverse(key, kwargs=kwargs), 404))
+    assert len(requests) >= 7
+
+    mismatches = _mismatches(client, "city_admin", requests)
+
+    assert not mismatches, "\n".join(mismatches)
