@@ -53,7 +53,9 @@ def _today_iso() -> str:
     return timezone.localdate().isoformat()
 
 
-def stage_choices(stages: Iterable[Stage], current: Stage | None = None) -> list[Any]:
+def stage_choices(
+    stages: Iterable[Stage], *, empty_label: str, current: Stage | None = None
+) -> list[Any]:
     """Stages grouped by pathway (an <optgroup> each), in the pathways' own order."""
     groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
     for stage in stages:
@@ -61,7 +63,7 @@ def stage_choices(stages: Iterable[Stage], current: Stage | None = None) -> list
         if current is not None and stage.pk == current.pk:
             label = _("%(stage)s (current stage)") % {"stage": label}
         groups.setdefault(stage.pathway_id, (str(stage.pathway), []))[1].append((stage.pk, label))
-    return [("", _("Choose a stage")), *groups.values()]
+    return [("", empty_label), *groups.values()]
 
 
 def _city_members(city_ids: Iterable[int]) -> QuerySet[User]:
@@ -186,7 +188,9 @@ class PartnershipCreateForm(_SummaryRuleMixin, forms.Form):
             # Narrows the list on screen only; a submitted form is checked against all of them.
             leads = leads.filter(name__icontains=lead_search)
         self.fields["lead"].queryset = leads
-        self.fields["stage"].choices = stage_choices(self.fields["stage"].queryset)
+        self.fields["stage"].choices = stage_choices(
+            self.fields["stage"].queryset, empty_label=_("The first stage of the pathway")
+        )
         self.fields["point_of_contact"].queryset = _city_members(user.city_ids())
 
     def clean(self) -> dict[str, Any]:
@@ -295,7 +299,9 @@ class StageMoveForm(forms.Form):
                 "The partnership has no pathway yet: the stage you choose sets it."
             )
         self.fields["stage"].queryset = stages
-        self.fields["stage"].choices = stage_choices(stages, current=partnership.stage)
+        self.fields["stage"].choices = stage_choices(
+            stages, empty_label=_("Choose a stage"), current=partnership.stage
+        )
         self.fields["stage"].empty_label = None
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,6 +34,11 @@ get_or_post = require_http_methods(["GET", "POST"])
 
 def _section_url(name: str, partnership: Partnership) -> str:
     return reverse(f"partnerships:{name}", args=[partnership.pk])
+
+
+def _submitted(request: HttpRequest) -> QueryDict | None:
+    """The posted data, also when empty, so an empty POST is a rejected form and not a blank page."""
+    return request.POST if request.method == "POST" else None
 
 
 def _require(allowed: bool) -> None:
@@ -95,7 +100,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
         # Only city staff start partnerships; to anyone else the page does not exist.
         raise Http404
     form = mf.PartnershipCreateForm(
-        request.POST or None, user=user, lead_search=request.GET.get("q", "").strip()
+        _submitted(request), user=user, lead_search=request.GET.get("q", "").strip()
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -134,7 +139,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     _require(perms.can_manage(request.user, partnership))
-    form = mf.PartnershipEditForm(request.POST or None, partnership=partnership)
+    form = mf.PartnershipEditForm(_submitted(request), partnership=partnership)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         if not changes:
@@ -165,9 +170,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def reframe(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     _require(perms.can_contribute(request.user, partnership))
-    form = mf.ReframeForm(
-        request.POST or None, initial={"statement": partnership.problem_statement}
-    )
+    form = mf.ReframeForm(_submitted(request), initial={"statement": partnership.problem_statement})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _attempt(
@@ -203,7 +206,7 @@ def reframe(request: HttpRequest, pk: int) -> HttpResponse:
 def stage_move(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     _require(perms.can_manage(request.user, partnership))
-    form = mf.StageMoveForm(request.POST or None, partnership=partnership)
+    form = mf.StageMoveForm(_submitted(request), partnership=partnership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _attempt(
@@ -239,7 +242,7 @@ def stage_move(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     _require(perms.can_manage(request.user, partnership))
-    form = mf.PartnerAddForm(request.POST or None, partnership=partnership)
+    form = mf.PartnerAddForm(_submitted(request), partnership=partnership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _attempt(
@@ -273,7 +276,7 @@ def partner_edit(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse
     partner = get_object_or_404(partnership.partners.select_related("organization"), pk=partner_pk)
     _require(perms.can_manage(request.user, partnership))
     form = mf.PartnerEditForm(
-        request.POST or None, initial={"role_description": partner.role_description}
+        _submitted(request), initial={"role_description": partner.role_description}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -333,7 +336,7 @@ def responsibility_add(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     _require(perms.can_contribute(request.user, partnership))
     org_ids = perms.partner_organization_ids(partnership) | {partnership.city_id}
-    form = mf.ResponsibilityAddForm(request.POST or None, organization_ids=org_ids)
+    form = mf.ResponsibilityAddForm(_submitted(request), organization_ids=org_ids)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _attempt(
@@ -368,7 +371,7 @@ def responsibility_edit(request: HttpRequest, pk: int, responsibility_pk: int) -
     )
     _require(perms.can_contribute(request.user, partnership))
     form = mf.ResponsibilityEditForm(
-        request.POST or None,
+        _submitted(request),
         initial={"status": responsibility.status, "due_date": responsibility.due_date},
     )
     if request.method == "POST" and form.is_valid():
@@ -406,7 +409,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     _require(perms.can_contribute(request.user, partnership))
     latest = partnership.plan_versions.order_by("-number").first()
-    data = request.POST or None
+    data = _submitted(request)
     formset = mf.PlanSectionFormSet(data, initial=mf.plan_initial(latest), prefix="sections")
     note_form = mf.PlanNoteForm(data)
     if request.method == "POST" and formset.is_valid() and note_form.is_valid():
@@ -444,7 +447,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def checkin_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     _require(perms.can_contribute(request.user, partnership))
-    form = mf.CheckInScheduleForm(request.POST or None)
+    form = mf.CheckInScheduleForm(_submitted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _attempt(
@@ -477,7 +480,7 @@ def checkin_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     _require(perms.can_contribute(request.user, partnership))
-    form = mf.IndicatorForm(request.POST or None)
+    form = mf.IndicatorForm(_submitted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _attempt(
@@ -511,7 +514,7 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
 def experiment_start(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     _require(perms.can_contribute(request.user, partnership))
-    form = mf.ExperimentStartForm(request.POST or None)
+    form = mf.ExperimentStartForm(_submitted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _attempt(
@@ -545,7 +548,7 @@ def experiment_close(request: HttpRequest, pk: int, experiment_pk: int) -> HttpR
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     experiment = get_object_or_404(partnership.experiments, pk=experiment_pk)
     _require(perms.can_contribute(request.user, partnership))
-    form = mf.ExperimentCloseForm(request.POST or None, experiment=experiment)
+    form = mf.ExperimentCloseForm(_submitted(request), experiment=experiment)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _attempt(
@@ -582,7 +585,7 @@ def need_update(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
         raise Http404
     need = get_object_or_404(partnership.financial_needs.select_related("organization"), pk=need_pk)
     form = mf.NeedUpdateForm(
-        request.POST or None,
+        _submitted(request),
         initial={"status": need.status, "discussion_notes": need.discussion_notes},
     )
     if request.method == "POST" and form.is_valid():
