@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv install install-dev demo lint format lock bench clean
+.PHONY: run test venv install install-dev messages demo worker beat lint format lock bench ci clean
 
 $(PY):
 	@python=$$(scripts/find-python) || exit 1; \
@@ -28,13 +28,30 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-demo: install
+# Translations are compiled where gettext is installed; elsewhere the committed .mo files serve.
+messages: install
+	@if find . -path ./$(VENV) -prune -o -path '*/locale/*' -name '*.po' -print | grep -q .; then \
+	  if command -v msgfmt >/dev/null 2>&1; then \
+	    $(PY) manage.py compilemessages --ignore=$(VENV) --verbosity 0; \
+	  else \
+	    echo "gettext is not installed: using the committed translations"; \
+	  fi; \
+	fi
+
+demo: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
 run: demo
 	@echo "Tandem is starting at http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# With REDIS_URL set, tasks need a worker and the periodic schedule needs exactly one beat.
+worker: install
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A config beat --loglevel=INFO
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -54,6 +71,9 @@ lock: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/run.py
+
+ci:
+	bash .ci/run
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
