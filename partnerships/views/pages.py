@@ -22,6 +22,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -293,7 +294,7 @@ def checkin_record(request: HttpRequest, pk: int, checkin_pk: int) -> HttpRespon
             request,
             partnership,
             section="checkins",
-            heading=_("Record the check-in due %(date)s") % {"date": checkin.due_date.isoformat()},
+            heading=_("Record the check-in due %(date)s") % {"date": date_format(checkin.due_date)},
             form_partial="partnerships/section_checkins.html#checkin-record-form",
             extra={"record_checkin": checkin, "record_form": _checkin_form(partnership, checkin)},
         )
