@@ -70,6 +70,10 @@ class UserAdmin(DjangoUserAdmin):
     )
     inlines = [MembershipInline]
 
+    def get_inlines(self, request: HttpRequest, obj: User | None) -> list:
+        # Adding a user is just e-mail and password; memberships come once they exist.
+        return [] if obj is None else super().get_inlines(request, obj)
+
 
 @admin.register(Organization)
 class OrganizationAdmin(SimpleHistoryAdmin):
