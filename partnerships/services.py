@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -554,6 +554,11 @@ def _decimal(value: Any, field: str) -> Decimal:
         raise ValidationError({field: _("Enter a number.")}) from None
     if not number.is_finite() or abs(number) >= Decimal("1e12"):
         raise ValidationError({field: _("Enter a number of a sensible size.")})
+    # Rounded here as the column would store it, so the checks below see the stored value
+    # (0.001 is not "more than zero") and rounding can never overflow the column.
+    number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if abs(number) >= Decimal("1e12"):
+        raise ValidationError({field: _("Enter a number of a sensible size.")})
     return number
 
 
@@ -709,7 +714,8 @@ def need_state(
     if amount_d <= 0:
         raise ValidationError({"amount": _("The amount must be more than zero.")})
     code = (currency or "").strip().upper()
-    if len(code) != 3 or not code.isalpha():
+    # isalpha() alone would take "ÉUR": currency codes are three ASCII letters.
+    if len(code) != 3 or not (code.isascii() and code.isalpha()):
         raise ValidationError({"currency": _("Use a three-letter currency code, such as USD.")})
     need = _attribute(
         FinancialNeed(
