@@ -93,6 +93,17 @@ def _required_text(fields: dict[str, str | None]) -> None:
         raise ValidationError(errors)
 
 
+def _within_length(model: type[Any], fields: dict[str, str | None]) -> None:
+    """A text longer than its column is a message, not a database error (PostgreSQL refuses it)."""
+    errors = {}
+    for name, value in fields.items():
+        limit = model._meta.get_field(name).max_length
+        if value and len(value.strip()) > limit:
+            errors[name] = _("Use at most %(limit)d characters.") % {"limit": limit}
+    if errors:
+        raise ValidationError(errors)
+
+
 def _acting_organization(actor: User, partnership: Partnership, organization: Organization) -> None:
     if organization.pk not in perms.organizations_for(actor, partnership):
         raise ValidationError(
@@ -337,6 +348,7 @@ def responsibility_add(
 ) -> Responsibility:
     _require(perms.can_contribute(actor, partnership))
     _required_text({"description": description})
+    _within_length(Responsibility, {"description": description})
     allowed = perms.partner_organization_ids(partnership) | {partnership.city_id}
     if organization.pk not in allowed:
         raise ValidationError({"organization": _("Choose one of the partners.")})
@@ -397,14 +409,20 @@ def plan_publish(
     for heading, body in cleaned:
         if not heading or not body:
             raise ValidationError({"sections": _("Every section needs a heading and a text.")})
+        limit = PlanSection._meta.get_field("heading").max_length
+        if len(heading) > limit:
+            raise ValidationError(
+                {"sections": _("Keep every heading to %(limit)d characters.") % {"limit": limit}}
+            )
+    _within_length(PlanVersion, {"note": note})
     # Lock the partnership row so two people publishing at once get distinct numbers.
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
     last = partnership.plan_versions.aggregate(n=Max("number"))["n"] or 0
     version = PlanVersion.objects.create(
-        partnership=partnership, number=last + 1, note=note.strip()[:300], published_by=actor
+        partnership=partnership, number=last + 1, note=note.strip(), published_by=actor
     )
     PlanSection.objects.bulk_create(
-        PlanSection(version=version, order=i, heading=h[:200], body=b)
+        PlanSection(version=version, order=i, heading=h, body=b)
         for i, (h, b) in enumerate(cleaned, start=1)
     )
     _log(partnership, actor, Activity.Verb.PLAN_PUBLISHED, _("Version %d") % version.number)
@@ -489,6 +507,10 @@ def checkin_record(
     orgs = list(attending_organizations)
     if any(org.pk not in allowed_orgs for org in orgs):
         raise ValidationError({"attending_organizations": _("Choose partner organizations only.")})
+    # A check-in's attendees read its notes later: only people of the partnership qualify.
+    people = list(attendees)
+    if any(not perms.can_view(person, partnership) for person in people):
+        raise ValidationError({"attendees": _("Choose people of this partnership only.")})
     checkin.status = CheckIn.Status.HELD if held else CheckIn.Status.MISSED
     checkin.held_on = held_on if held else None
     checkin.notes = notes.strip()
@@ -497,7 +519,7 @@ def checkin_record(
     checkin.recorded_by = actor
     checkin.recorded_at = timezone.now()
     _attribute(checkin, actor).save()
-    checkin.attendees.set(list(attendees))
+    checkin.attendees.set(people)
     checkin.attending_organizations.set(orgs)
     _log(
         partnership,
@@ -576,6 +598,7 @@ def indicator_create(
 ) -> Indicator:
     _require(perms.can_contribute(actor, partnership))
     _required_text({"name": name, "unit": unit})
+    _within_length(Indicator, {"name": name, "unit": unit})
     baseline_d, target_d = _decimal(baseline, "baseline"), _decimal(target, "target")
     if direction not in Indicator.Direction.values:
         raise ValidationError({"direction": _("Choose a direction.")})
@@ -608,6 +631,7 @@ def measurement_add(
     partnership = indicator.partnership
     _require(perms.can_contribute(actor, partnership))
     _required_text({"source": source})
+    _within_length(Measurement, {"source": source})
     _not_in_future(on, "date")
     measurement = _attribute(
         Measurement(
@@ -642,6 +666,7 @@ def experiment_start(
 ) -> Experiment:
     _require(perms.can_contribute(actor, partnership))
     _required_text({"title": title, "hypothesis": hypothesis, "what_is_tried": what_is_tried})
+    _within_length(Experiment, {"title": title})
     started = started_on or timezone.localdate()
     if ends_on is not None and ends_on < started:
         raise ValidationError({"ends_on": _("The end comes before the start.")})
@@ -709,6 +734,7 @@ def need_state(
 ) -> FinancialNeed:
     _require(perms.can_state_need(actor, partnership))
     _required_text({"period": period, "purpose": purpose})
+    _within_length(FinancialNeed, {"period": period})
     _acting_organization(actor, partnership, organization)
     amount_d = _decimal(amount, "amount")
     if amount_d <= 0:
