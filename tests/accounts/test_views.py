@@ -395,3 +395,42 @@ def test_bad_preferences_get_400_and_change_nothing(world, client_as) -> None:
     world.beneficiary.refresh_from_db()
     assert world.beneficiary.name == "Bea Resident"
     assert world.beneficiary.preferred_language == "en"
+
+
+def test_invited_newcomer_signs_up_verifies_and_comes_back_to_accept(world, client) -> None:
+    import re
+
+    invitation = Invitation.objects.create(organization=world.city, email="new@example.org")
+    accept_url = reverse("accounts:invitation_accept", args=[invitation.token])
+    login_page = client.get(client.get(accept_url)["Location"])
+    signup_url = login_page.context["signup_url"]
+    client.post(
+        signup_url,
+        {
+            "email": "new@example.org",
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+        },
+    )
+    confirm_path = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
+    response = client.post(confirm_path)
+    assert response["Location"] == accept_url
+    response = client.post(accept_url)
+    assert response.status_code == 302
+    assert Membership.objects.filter(
+        organization=world.city, user__email="new@example.org"
+    ).exists()
+
+
+def test_organization_pages_obey_the_content_security_policy(world, client_as) -> None:
+    from tests.accounts.test_allauth_pages import assert_in_our_layout
+
+    Invitation.objects.create(organization=world.city, email="waiting@example.org")
+    client = client_as("city_admin")
+    for url in (
+        reverse("accounts:organizations"),
+        reverse("accounts:organization_create"),
+        reverse("accounts:organization_detail", args=[world.city.pk]),
+        reverse("accounts:profile"),
+    ):
+        assert_in_our_layout(client.get(url).content)
