@@ -14,11 +14,14 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import Membership, Organization, User
 from beneficiaries.models import Participant
@@ -40,6 +43,13 @@ class World:
     beneficiary: User
     other_city_staff: User
     outsider: User
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A request to /es/... leaves Spanish active in this thread; later tests expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
