@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from partnerships import permissions as perms
 from partnerships.filters import PortfolioFilter
@@ -66,7 +66,7 @@ def _sort_links(active: str) -> dict[str, dict[str, str]]:
     return links
 
 
-@require_GET
+@require_safe
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -146,7 +146,7 @@ def _export_rows(partnerships: QuerySet[Partnership], language: str) -> Iterator
             yield writer.writerow([_spreadsheet_safe(value) for value in row])
 
 
-@require_GET
+@require_safe
 @login_required
 def portfolio_export(request: HttpRequest) -> StreamingHttpResponse:
     user = request.user
@@ -201,7 +201,7 @@ def _my_partnerships_queryset(user: User, today: date) -> QuerySet[Partnership]:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def my_partnerships(request: HttpRequest) -> HttpResponse:
     user = request.user
