@@ -1039,3 +1039,50 @@ def test_empty_post_is_a_rejected_form(client_as: Any, world: World, name: str) 
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
     assert not Activity.objects.filter(partnership=world.partnership).exists()
+
+
+# --- Admin ------------------------------------------------------------------------------
+
+
+def test_site_staff_browse_partnership_records_and_their_history(
+    world: World, objs: Objects
+) -> None:
+    services.plan_publish(
+        actor=world.city_staff, partnership=world.partnership, sections=[("Why", "Because")]
+    )
+    f.IndicatorFactory(partnership=world.partnership)
+    staff = f.UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(staff)
+    version = world.partnership.plan_versions.get()
+
+    pages = [
+        reverse(f"admin:partnerships_{model}_changelist")
+        for model in (
+            "partnership",
+            "reframing",
+            "stagechange",
+            "checkin",
+            "progressupdate",
+            "indicator",
+            "experiment",
+            "financialneed",
+            "planversion",
+            "activity",
+        )
+    ] + [
+        reverse("admin:partnerships_partnership_change", args=[world.partnership.pk]),
+        reverse("admin:partnerships_partnership_history", args=[world.partnership.pk]),
+        reverse("admin:partnerships_planversion_change", args=[version.pk]),
+    ]
+
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+    # The timeline and published plans are records, not something to edit by hand.
+    assert client.get(reverse("admin:partnerships_activity_add")).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:partnerships_planversion_change", args=[version.pk]), {"note": "x"}
+        ).status_code
+        == 403
+    )
