@@ -89,6 +89,8 @@ def can_create_partnership(user: User, city_id: int) -> bool:
 
 def organizations_for(user: User, partnership: Partnership) -> list[int]:
     """The partner organizations (the city included) this person may act for."""
+    if not user.is_authenticated:
+        return []
     allowed = partner_organization_ids(partnership) | {partnership.city_id}
     return sorted(user.organization_ids() & allowed)
 
