@@ -221,9 +221,16 @@ def partnership_update(*, actor: User, partnership: Partnership, **changes: Any)
         raise ValidationError(
             {"point_of_contact": _("The point of contact must work for the city.")}
         )
+    original = {name: getattr(partnership, name) for name in changes}
     for name, value in changes.items():
         setattr(partnership, name, value.strip() if isinstance(value, str) else value)
-    partnership.full_clean()
+    try:
+        partnership.full_clean()
+    except ValidationError:
+        # The caller's instance must still show what is stored, not the refused values.
+        for name, value in original.items():
+            setattr(partnership, name, value)
+        raise
     _attribute(partnership, actor).save()
     _log(partnership, actor, Activity.Verb.UPDATED, ", ".join(sorted(changes)))
     return partnership
