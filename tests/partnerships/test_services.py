@@ -547,6 +547,20 @@ def test_updating_a_partnership_with_bad_input_changes_nothing(
     )
 
 
+def test_a_refused_update_leaves_the_callers_instance_as_stored(world: World) -> None:
+    partnership = world.partnership
+    title, status = partnership.title, partnership.status
+
+    assert_invalid(
+        "status",
+        lambda: services.partnership_update(
+            actor=world.city_staff, partnership=partnership, title="New", status="dreaming"
+        ),
+    )
+
+    assert (partnership.title, partnership.status) == (title, status)
+
+
 def test_updating_a_field_that_services_do_not_own_is_a_programming_error(world: World) -> None:
     with nothing_changes(), pytest.raises(ValueError, match="city"):
         services.partnership_update(
