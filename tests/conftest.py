@@ -205,6 +205,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    # Repeated at the end, where it is seen even with -q (which hides the header).
+    for line in pytest_report_header(terminalreporter.config):
+        terminalreporter.write_line(line, yellow=True)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     missing = config.stash.get(_MISSING_SERVICES, {})
     if not missing:

@@ -29,8 +29,10 @@ def test_verified_city_staff_logs_in_and_lands_on_their_workspace(
     expect(nav.get_by_role("link", name="Portfolio")).to_be_visible()
     expect(nav.get_by_role("button", name="Log out")).to_be_visible()
     expect(nav.get_by_role("link", name="Log in")).to_have_count(0)
-    # The stylesheet was served and applied: Pico sets the body font.
-    assert "sans-serif" in page.evaluate("getComputedStyle(document.body).fontFamily")
+    # Every stylesheet arrived as CSS: a missing file would leave a sheet with no rules.
+    rule_counts = page.evaluate("[...document.styleSheets].map(sheet => sheet.cssRules.length)")
+    assert len(rule_counts) >= 2
+    assert all(count > 0 for count in rule_counts)
     assert console.csp_violations() == []
     assert console.page_errors == []
 
