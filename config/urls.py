@@ -1,13 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts import views as account_views
 
 # The admin signs in through allauth's login, so one rate limit guards both.
-admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = account_views.admin_login  # type: ignore[method-assign]
 admin.site.site_header = "Tandem"
 
 urlpatterns = [

@@ -58,6 +58,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 class PartnershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = pm.Partnership
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Partnership {n}")
     city = factory.SubFactory(CityFactory)
