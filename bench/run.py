@@ -194,8 +194,9 @@ def load_with_wrk(
         requests=requests,
         errors=int(non_2xx.group(1)) if non_2xx else 0,
         rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        p50_ms=_ms(re.search(r"50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-        p99_ms=_ms(re.search(r"99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        # Anchored: a "+/- Stdev" figure such as 70.50% in the thread stats also ends in "50%".
+        p50_ms=_ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
+        p99_ms=_ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
         note=f"socket errors: {socket_errors.group(1)}" if socket_errors else "",
     )
 
