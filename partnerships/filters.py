@@ -6,6 +6,7 @@ always holds exactly the rows the person was looking at.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import django_filters
@@ -47,10 +48,13 @@ def _status_rank() -> Case:
     )
 
 
+SORT_KEYS = frozenset(key for key, _label in SORT_CHOICES)
+
+
 def order_portfolio(queryset: QuerySet[Partnership], sort: str) -> QuerySet[Partnership]:
     """Orders by a whitelisted key; anything else gets the default order. The primary key
     breaks ties so that pagination never shows a row twice or skips one."""
-    key = sort if sort in dict(SORT_CHOICES) else DEFAULT_SORT
+    key = sort if sort in SORT_KEYS else DEFAULT_SORT
     descending = key.startswith("-")
     name = key.removeprefix("-")
     if name == "status":
@@ -58,14 +62,78 @@ def order_portfolio(queryset: QuerySet[Partnership], sort: str) -> QuerySet[Part
         ordering = expression.desc() if descending else expression.asc()
         return queryset.order_by(ordering, "title", "pk")
     if name == "next_checkin":
+        if "next_checkin_due" not in queryset.query.annotations:
+            queryset = queryset.with_next_checkin()  # type: ignore[attr-defined]
         # Partnerships without a scheduled check-in go last in both directions: they are
         # neither soon nor late, and mixing them in would hide the ones that matter.
         field = F("next_checkin_due")
         ordering = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
         return queryset.order_by(ordering, "title", "pk")
+    # The tie-breaker runs in the same direction as the key, so that one index on
+    # (city, key, id), read forwards or backwards, delivers the page without a sort.
+    direction = "-" if descending else ""
     if name == "last_activity":
-        return queryset.order_by(f"{'-' if descending else ''}last_activity_at", "pk")
-    return queryset.order_by(f"{'-' if descending else ''}title", "pk")
+        return queryset.order_by(f"{direction}last_activity_at", f"{direction}pk")
+    return queryset.order_by(f"{direction}title", f"{direction}pk")
+
+
+@dataclass(frozen=True)
+class PlaybookNames:
+    """Pathway, stage and practice names in the active language, read once per request.
+
+    The filter menus and the table's pathway column both need them; reading these small
+    seeded tables up front replaces a join per row and a query per menu.
+    """
+
+    pathways: dict[int, str]
+    stages: dict[int, str]
+    stage_pathways: dict[int, int]
+    practices: dict[int, str]
+
+    @classmethod
+    def load(cls) -> PlaybookNames:
+        names = ("pk", "name", "translations")
+        pathways = {p.pk: p.tr("name") for p in ModelPathway.objects.only(*names)}
+        stages = list(Stage.objects.only(*names, "pathway_id"))
+        return cls(
+            pathways=pathways,
+            stages={s.pk: s.tr("name") for s in stages},
+            stage_pathways={s.pk: s.pathway_id for s in stages},
+            practices={p.pk: p.tr("name") for p in Practice.objects.only(*names)},
+        )
+
+    def stage_label(self, stage_id: int) -> str:
+        # Stage names repeat across pathways, so the menu names the pathway too.
+        pathway = self.pathways.get(self.stage_pathways[stage_id], "")
+        return f"{pathway}: {self.stages[stage_id]}"
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class FilterControl:
+    """One filter as the page draws it: plain values instead of a form widget."""
+
+    name: str
+    label: str
+    value: str
+    errors: list[str]
+    options: list[Option] = field(default_factory=list)
+    help_text: str = ""
+
+    @property
+    def described_by(self) -> str:
+        ids = []
+        if self.help_text:
+            ids.append(f"id_{self.name}_helptext")
+        if self.errors:
+            ids.append(f"id_{self.name}_error")
+        return " ".join(ids)
 
 
 class LenientChoiceField(filter_fields.ChoiceField):
@@ -172,6 +240,48 @@ class PortfolioFilter(django_filters.FilterSet):
             return {}
         self.form.is_valid()  # fills cleaned_data with the values that did validate
         return self.form.cleaned_data
+
+    def controls(self, names: PlaybookNames) -> list[FilterControl]:
+        """The filters with their choices and current values, in form order.
+
+        Django's widget templates cost more than the whole table on this page, so the
+        template draws plain controls from these values instead.
+        """
+        form = self.form
+        data = form.data if self.is_bound else {}
+        errors = form.errors if self.is_bound else {}
+        choices: dict[str, list[tuple[Any, Any]]] = {
+            "status": Partnership.Status.choices,
+            "pathway": list(names.pathways.items()),
+            "stage": [(pk, names.stage_label(pk)) for pk in names.stages],
+            "practice": list(names.practices.items()),
+            "sort": SORT_CHOICES,
+        }
+        controls = []
+        for name, form_field in form.fields.items():
+            value = data.get(name) or ""
+            if name == "sort":
+                # A missing or unknown sort shows the order actually applied.
+                value = self.active_sort
+            options = []
+            if name in choices:
+                empty_label = getattr(form_field, "empty_label", None)
+                if empty_label is not None:
+                    options.append(Option("", str(empty_label), value == ""))
+                options.extend(
+                    Option(str(key), str(label), str(key) == value) for key, label in choices[name]
+                )
+            controls.append(
+                FilterControl(
+                    name=name,
+                    label=f"{form_field.label}{form.label_suffix}",
+                    value=value,
+                    errors=list(errors.get(name, ())),
+                    options=options,
+                    help_text=str(form_field.help_text),
+                )
+            )
+        return controls
 
     @property
     def active_sort(self) -> str:

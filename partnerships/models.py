@@ -108,6 +108,25 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             | Q(point_of_contact=user, city_id__in=user.city_ids())
         )
 
+    def portfolio_rows(self) -> PartnershipQuerySet:
+        """A portfolio row's columns as plain values, for a page of rows: pathway and stage
+        stay ids because their names come from the small, already loaded playbook tables."""
+        return (
+            self.with_next_checkin()
+            .with_open_need_count()
+            .values(
+                "pk",
+                "title",
+                "lead__name",
+                "status",
+                "pathway_id",
+                "stage_id",
+                "last_activity_at",
+                "next_checkin_due",
+                "open_need_count",
+            )
+        )
+
     def for_portfolio(self) -> PartnershipQuerySet:
         """Everything a portfolio row shows, fetched in the same query whatever the row count."""
         return (
@@ -200,7 +219,15 @@ class Partnership(models.Model):
 
     class Meta:
         ordering = ["title"]
-        indexes = [models.Index(fields=["city", "status"])]
+        indexes = [
+            models.Index(fields=["city", "status"]),
+            # The portfolio pages through one city's partnerships in these orders; with the
+            # primary key as tie-breaker the index hands over a page without sorting the city.
+            models.Index(fields=["city", "title", "id"], name="partnership_city_title_idx"),
+            models.Index(
+                fields=["city", "last_activity_at", "id"], name="partnership_city_activity_idx"
+            ),
+        ]
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
 
@@ -564,6 +591,8 @@ class FinancialNeed(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # Open needs are counted per partnership on every portfolio row.
+        indexes = [models.Index(fields=["partnership", "status"])]
         verbose_name = _("financial need")
         verbose_name_plural = _("financial needs")
 

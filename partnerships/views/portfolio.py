@@ -10,22 +10,25 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from partnerships import permissions as perms
-from partnerships.filters import PortfolioFilter
+from partnerships.filters import PlaybookNames, PortfolioFilter, order_portfolio
 from partnerships.models import Experiment, Partner, Partnership, Responsibility
 
 if TYPE_CHECKING:
@@ -43,14 +46,6 @@ def _is_htmx_fragment_request(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-def _portfolio_filter(request: HttpRequest, user: User) -> PortfolioFilter:
-    return PortfolioFilter(
-        request.GET,
-        queryset=Partnership.objects.of_user_cities(user).for_portfolio(),
-        request=request,
-    )
-
-
 def _sort_links(active: str) -> dict[str, dict[str, str]]:
     """For each sortable column: the sort its heading link asks for and its aria-sort state."""
     links = {}
@@ -66,6 +61,81 @@ def _sort_links(active: str) -> dict[str, dict[str, str]]:
     return links
 
 
+# A pk no row has: reversed once per request to learn how a partnership URL wraps its pk.
+_PK_SLOT = 2_147_483_647
+
+
+def _url_around_pk(name: str) -> tuple[str, str]:
+    prefix, _slot, suffix = reverse(name, args=[_PK_SLOT]).partition(str(_PK_SLOT))
+    return prefix, suffix
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioRow:
+    """A table row with its texts ready: the template only places them."""
+
+    pk: int
+    title: str
+    href: str
+    lead_name: str
+    pathway: str
+    stage: str
+    status: str
+    status_label: str
+    next_checkin: date | None
+    next_checkin_text: str
+    checkin_overdue: bool
+    last_activity_iso: str
+    last_activity_text: str
+    last_activity_title: str
+    open_needs: int
+    money_href: str
+
+
+def _portfolio_rows(values: Iterable[dict[str, Any]], names: PlaybookNames) -> list[PortfolioRow]:
+    today = timezone.localdate()
+    now = timezone.now()
+    recent = now - timedelta(days=1)
+    status_labels = {value: str(label) for value, label in Partnership.Status.choices}
+    detail_prefix, detail_suffix = _url_around_pk("partnerships:detail")
+    money_prefix, money_suffix = _url_around_pk("partnerships:money")
+    # Rows of a page share dates, and each localized date costs a format-string parse.
+    date_text = cache(partial(formats.date_format, format="DATE_FORMAT"))
+    rows = []
+    for row in values:
+        pk = row["pk"]
+        due: date | None = row["next_checkin_due"]
+        last_activity = timezone.localtime(row["last_activity_at"])
+        if last_activity >= recent:
+            # Within a day the hour matters ("3 hours ago"); beyond it, the day says enough.
+            last_activity_text = naturaltime(last_activity)
+            last_activity_title = formats.date_format(last_activity, "DATETIME_FORMAT")
+        else:
+            last_activity_text = date_text(last_activity.date())
+            last_activity_title = ""
+        rows.append(
+            PortfolioRow(
+                pk=pk,
+                title=row["title"],
+                href=f"{detail_prefix}{pk}{detail_suffix}",
+                lead_name=row["lead__name"],
+                pathway=names.pathways.get(row["pathway_id"], ""),
+                stage=names.stages.get(row["stage_id"], ""),
+                status=row["status"],
+                status_label=status_labels.get(row["status"], row["status"]),
+                next_checkin=due,
+                next_checkin_text=date_text(due) if due else "",
+                checkin_overdue=due is not None and due < today,
+                last_activity_iso=last_activity.isoformat(),
+                last_activity_text=last_activity_text,
+                last_activity_title=last_activity_title,
+                open_needs=row["open_need_count"],
+                money_href=f"{money_prefix}{pk}{money_suffix}",
+            )
+        )
+    return rows
+
+
 @require_safe
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -75,17 +145,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if user.organization_ids():
             return redirect("partnerships:my")
         raise Http404
-    filterset = _portfolio_filter(request, user)
-    page_obj = Paginator(filterset.qs, settings.TANDEM_PAGE_SIZE).get_page(request.GET.get("page"))
+    # No joins or per-row subqueries here: this queryset only finds and orders the ids.
+    filterset = PortfolioFilter(
+        request.GET, queryset=Partnership.objects.of_user_cities(user), request=request
+    )
+    page_obj = Paginator(
+        filterset.qs.values_list("pk", flat=True), settings.TANDEM_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    active_sort = filterset.active_sort
+    names = PlaybookNames.load()
+    partnerships: list[PortfolioRow] = []
+    if page_obj.paginator.count:
+        # The page's ids stay a subquery, so the columns of just these rows come in the
+        # same query; ordering them again costs nothing at this size.
+        page_rows = Partnership.objects.filter(pk__in=page_obj.object_list).portfolio_rows()
+        partnerships = _portfolio_rows(order_portfolio(page_rows, active_sort), names)
     form = filterset.form
+    controls = filterset.controls(names)
     context = {
         "filterset": filterset,
+        "filter_controls": [c for c in controls if c.name != "sort"],
+        "sort_control": next(c for c in controls if c.name == "sort"),
         "page_obj": page_obj,
-        "partnerships": page_obj.object_list,
-        "today": timezone.localdate(),
+        "partnerships": partnerships,
         "is_filtered": filterset.is_filtered,
         "ignored_filters": [str(form.fields[name].label) for name in form.errors],
-        "sort_links": _sort_links(filterset.active_sort),
+        "sort_links": _sort_links(active_sort),
         "can_create": any(perms.can_create_partnership(user, pk) for pk in user.city_ids()),
     }
     fragment = _is_htmx_fragment_request(request)
@@ -152,7 +237,11 @@ def portfolio_export(request: HttpRequest) -> StreamingHttpResponse:
     user = request.user
     if not user.city_ids():
         raise Http404
-    filterset = _portfolio_filter(request, user)
+    filterset = PortfolioFilter(
+        request.GET,
+        queryset=Partnership.objects.of_user_cities(user).for_portfolio(),
+        request=request,
+    )
     response = StreamingHttpResponse(
         _export_rows(filterset.qs, translation.get_language() or settings.LANGUAGE_CODE),
         content_type="text/csv; charset=utf-8",
