@@ -116,7 +116,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             # Redis is a helper: if it is down a page gets slower, never broken.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
