@@ -13,7 +13,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.utils import timezone, translation
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from partnerships.models import FinancialNeed, Measurement, Partnership, ProgressUpdate
 from tests import factories as f
@@ -63,11 +63,11 @@ def log_out(page: Page) -> None:
     expect(main_nav(page).get_by_role("link", name="Log in")).to_be_visible(timeout=WAIT_MS)
 
 
-def main_nav(page: Page):
+def main_nav(page: Page) -> Locator:
     return page.get_by_role("navigation", name="Main")
 
 
-def section_nav(page: Page):
+def section_nav(page: Page) -> Locator:
     return page.get_by_role("navigation", name="Partnership sections")
 
 
