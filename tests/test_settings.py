@@ -20,6 +20,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PROBE = """
 import json
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from config.celery import app
 print(json.dumps({
     "debug": settings.DEBUG,
@@ -27,6 +29,7 @@ print(json.dumps({
     "name": str(settings.DATABASES["default"]["NAME"]),
     "cache": settings.CACHES["default"]["BACKEND"],
     "cache_location": settings.CACHES["default"].get("LOCATION", ""),
+    "cache_is_redis": isinstance(caches["default"], RedisCache),
     "email": settings.EMAIL_BACKEND,
     "broker": app.conf.broker_url,
     "result_backend": app.conf.result_backend,
@@ -71,6 +74,7 @@ def test_nothing_set_runs_embedded_on_sqlite_eager_tasks_console_mail_and_memory
     assert seen["broker"] == "memory://"
     assert seen["email"] == "django.core.mail.backends.console.EmailBackend"
     assert seen["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert seen["cache_is_redis"] is False
 
 
 def test_database_url_switches_to_postgresql() -> None:
@@ -86,7 +90,7 @@ def test_redis_url_switches_cache_and_broker_to_redis_and_tasks_go_to_workers() 
     redis_url = "redis://cache.internal:6379/3"
     seen = probe(REDIS_URL=redis_url)
 
-    assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert seen["cache_is_redis"] is True
     assert seen["cache_location"] == redis_url
     assert seen["broker"] == redis_url
     assert seen["result_backend"] == redis_url
