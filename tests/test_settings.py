@@ -30,7 +30,7 @@ print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "cache_location": settings.CACHES["default"].get("LOCATION", ""),
     "cache_is_redis": isinstance(caches["default"], RedisCache),
-    "email": settings.EMAIL_BACKEND,
+    "email": settings.MAILERS["default"]["BACKEND"],
     "broker": app.conf.broker_url,
     "result_backend": app.conf.result_backend,
     "eager": app.conf.task_always_eager,
@@ -146,3 +146,30 @@ def test_test_settings_run_tasks_in_process_even_when_redis_is_configured() -> N
     assert seen["eager"] is True
     assert seen["email"] == "django.core.mail.backends.locmem.EmailBackend"
     assert seen["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_production_sends_real_mail_over_smtp_by_default() -> None:
+    result = run_python(
+        "import json; from django.conf import settings; print(json.dumps(settings.MAILERS))",
+        "config.settings.production",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        EMAIL_HOST="smtp.city.example",
+        EMAIL_PORT="587",
+        EMAIL_USE_TLS="1",
+    )
+    assert result.returncode == 0, result.stderr
+    mailer = json.loads(result.stdout.strip().splitlines()[-1])["default"]
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["OPTIONS"]["host"] == "smtp.city.example"
+    assert mailer["OPTIONS"]["port"] == 587
+    assert mailer["OPTIONS"]["use_tls"] is True
+
+
+def test_settings_use_mailers_and_raise_no_deprecation_warning() -> None:
+    result = run_python(
+        "import warnings; warnings.simplefilter('error');"
+        "import django; django.setup(); print('ok')",
+        "config.settings.local",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("ok")

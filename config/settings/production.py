@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env_bool
+from config.settings.base import SMTP_EMAIL_BACKEND, env_bool, mailers_from_env
 
 DEBUG = False
 
@@ -31,3 +31,6 @@ STORAGES = {
 }
 
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+
+# Production sends real e-mail: SMTP unless another backend is named.
+MAILERS = mailers_from_env(SMTP_EMAIL_BACKEND)
