@@ -11,7 +11,10 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 
@@ -92,15 +95,37 @@ class PlaybookNames:
 
     @classmethod
     def load(cls) -> PlaybookNames:
-        names = ("pk", "name", "translations")
-        pathways = {p.pk: p.tr("name") for p in ModelPathway.objects.only(*names)}
-        stages = list(Stage.objects.only(*names, "pathway_id"))
-        return cls(
-            pathways=pathways,
-            stages={s.pk: s.tr("name") for s in stages},
-            stage_pathways={s.pk: s.pathway_id for s in stages},
-            practices={p.pk: p.tr("name") for p in Practice.objects.only(*names)},
-        )
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+        def name_columns(prefix: str = "") -> list[Any]:
+            # English lives in the plain field; another language reads only its own name
+            # from the JSON and falls back to English when that is empty, as .tr() does.
+            if language == "en":
+                return [f"{prefix}name", f"{prefix}name"]
+            return [
+                f"{prefix}name",
+                KeyTextTransform("name", KeyTransform(language, f"{prefix}translations")),
+            ]
+
+        pathways: dict[int, str] = {}
+        stages: dict[int, str] = {}
+        stage_pathways: dict[int, int] = {}
+        # Pathways with their stages in one query; a pathway without stages still comes.
+        rows = ModelPathway.objects.values_list(
+            "pk", *name_columns(), "stages__pk", *name_columns("stages__")
+        ).order_by("order", "pk", "stages__order")
+        for pk, english, translated, stage_pk, stage_english, stage_translated in rows:
+            pathways[pk] = translated or english
+            if stage_pk is not None:
+                stages[stage_pk] = stage_translated or stage_english
+                stage_pathways[stage_pk] = pk
+        practices = {
+            pk: translated or english
+            for pk, english, translated in Practice.objects.values_list(
+                "pk", *name_columns()
+            ).order_by("number")
+        }
+        return cls(pathways, stages, stage_pathways, practices)
 
     def stage_label(self, stage_id: int) -> str:
         # Stage names repeat across pathways, so the menu names the pathway too.
@@ -149,23 +174,17 @@ class SortFilter(django_filters.ChoiceFilter):
     field_class = LenientChoiceField
 
 
-class TranslatedChoiceField(filter_fields.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.tr("name")
+# Callables, so that building the filter set per request does not deep-copy querysets.
+def _pathways(request: Any) -> QuerySet[ModelPathway]:
+    return ModelPathway.objects.all()
 
 
-class StageChoiceField(filter_fields.ModelChoiceField):
-    # Stage names repeat across pathways, so the pathway is part of the label.
-    def label_from_instance(self, obj: Stage) -> str:
-        return f"{obj.pathway.tr('name')}: {obj.tr('name')}"
+def _stages(request: Any) -> QuerySet[Stage]:
+    return Stage.objects.all()
 
 
-class TranslatedFilter(django_filters.ModelChoiceFilter):
-    field_class = TranslatedChoiceField
-
-
-class StageFilter(django_filters.ModelChoiceFilter):
-    field_class = StageChoiceField
+def _practices(request: Any) -> QuerySet[Practice]:
+    return Practice.objects.all()
 
 
 class PortfolioFilter(django_filters.FilterSet):
@@ -179,19 +198,19 @@ class PortfolioFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Partnership.Status.choices, empty_label=_("Any status")
     )
-    pathway = TranslatedFilter(
+    pathway = django_filters.ModelChoiceFilter(
         label=_("Model pathway"),
-        queryset=ModelPathway.objects.all(),
+        queryset=_pathways,
         empty_label=_("Any pathway"),
     )
-    stage = StageFilter(
+    stage = django_filters.ModelChoiceFilter(
         label=_("Stage"),
-        queryset=Stage.objects.select_related("pathway"),
+        queryset=_stages,
         empty_label=_("Any stage"),
     )
-    practice = TranslatedFilter(
+    practice = django_filters.ModelChoiceFilter(
         label=_("Practice in progress updates"),
-        queryset=Practice.objects.all(),
+        queryset=_practices,
         method="with_practice",
         empty_label=_("Any practice"),
     )

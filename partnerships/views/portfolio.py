@@ -11,8 +11,8 @@ import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache, partial
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -70,19 +70,18 @@ def _url_around_pk(name: str) -> tuple[str, str]:
     return prefix, suffix
 
 
-@dataclass(frozen=True, slots=True)
-class PortfolioRow:
-    """A table row with its texts ready: the template only places them."""
+class PortfolioRow(TypedDict):
+    """A table row with its texts ready: the template only places them. A dict, because
+    the template language looks keys up before attributes."""
 
     pk: int
     title: str
     href: str
     lead_name: str
-    pathway: str
-    stage: str
+    pathway_stage: str
     status: str
     status_label: str
-    next_checkin: date | None
+    next_checkin_iso: str
     next_checkin_text: str
     checkin_overdue: bool
     last_activity_iso: str
@@ -92,18 +91,26 @@ class PortfolioRow:
     money_href: str
 
 
+@lru_cache(maxsize=2048)
+def _localized_date(day: date, language: str) -> str:
+    # A pure function of the day and the language, so one cache serves every request.
+    with translation.override(language):
+        return formats.date_format(day, "DATE_FORMAT")
+
+
 def _portfolio_rows(values: Iterable[dict[str, Any]], names: PlaybookNames) -> list[PortfolioRow]:
+    language = translation.get_language() or settings.LANGUAGE_CODE
     today = timezone.localdate()
-    now = timezone.now()
-    recent = now - timedelta(days=1)
+    recent = timezone.now() - timedelta(days=1)
     status_labels = {value: str(label) for value, label in Partnership.Status.choices}
     detail_prefix, detail_suffix = _url_around_pk("partnerships:detail")
     money_prefix, money_suffix = _url_around_pk("partnerships:money")
-    # Rows of a page share dates, and each localized date costs a format-string parse.
-    date_text = cache(partial(formats.date_format, format="DATE_FORMAT"))
     rows = []
     for row in values:
         pk = row["pk"]
+        pathway_stage = names.pathways.get(row["pathway_id"], "")
+        if pathway_stage and row["stage_id"] in names.stages:
+            pathway_stage = f"{pathway_stage} · {names.stages[row['stage_id']]}"
         due: date | None = row["next_checkin_due"]
         last_activity = timezone.localtime(row["last_activity_at"])
         if last_activity >= recent:
@@ -111,7 +118,7 @@ def _portfolio_rows(values: Iterable[dict[str, Any]], names: PlaybookNames) -> l
             last_activity_text = naturaltime(last_activity)
             last_activity_title = formats.date_format(last_activity, "DATETIME_FORMAT")
         else:
-            last_activity_text = date_text(last_activity.date())
+            last_activity_text = _localized_date(last_activity.date(), language)
             last_activity_title = ""
         rows.append(
             PortfolioRow(
@@ -119,12 +126,11 @@ def _portfolio_rows(values: Iterable[dict[str, Any]], names: PlaybookNames) -> l
                 title=row["title"],
                 href=f"{detail_prefix}{pk}{detail_suffix}",
                 lead_name=row["lead__name"],
-                pathway=names.pathways.get(row["pathway_id"], ""),
-                stage=names.stages.get(row["stage_id"], ""),
+                pathway_stage=pathway_stage,
                 status=row["status"],
                 status_label=status_labels.get(row["status"], row["status"]),
-                next_checkin=due,
-                next_checkin_text=date_text(due) if due else "",
+                next_checkin_iso=due.isoformat() if due else "",
+                next_checkin_text=_localized_date(due, language) if due else "",
                 checkin_overdue=due is not None and due < today,
                 last_activity_iso=last_activity.isoformat(),
                 last_activity_text=last_activity_text,
