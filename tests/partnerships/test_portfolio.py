@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Organization
 from partnerships.models import (
@@ -447,6 +447,88 @@ def test_export_link_keeps_the_current_filters_but_not_the_page(world, client_as
 def test_column_heading_toggles_the_sort_direction(riverton, client_as):
     content = client_as("city_staff").get(DASHBOARD, {"sort": "title"}).content.decode()
     assert 'aria-sort="ascending"><a href="?sort=-title"' in content
+
+
+def test_descending_sort_pages_through_equal_titles_without_repeats(world, client_as, settings):
+    settings.TANDEM_PAGE_SIZE = 1
+    first = f.PartnershipFactory(title="Same title", city=world.city)
+    second = f.PartnershipFactory(title="Same title", city=world.city)
+    client = client_as("city_staff")
+    links = [
+        re.findall(
+            r'<a href="/partnerships/(\d+)/"><strong>',
+            client.get(DASHBOARD, {"sort": "-title", "page": page}).content.decode(),
+        )
+        for page in ("1", "2", "3")
+    ]
+    assert sorted(links[0] + links[1]) == sorted([str(first.pk), str(second.pk)])
+    assert links[2] == [str(world.partnership.pk)]
+
+
+def test_last_activity_shows_hours_within_a_day_and_the_date_beyond(riverton, client_as):
+    now = timezone.now()
+    Partnership.objects.filter(pk=riverton["garden"].pk).update(
+        last_activity_at=now - timedelta(hours=3)
+    )
+    long_ago = now - timedelta(days=40)
+    Partnership.objects.filter(pk=riverton["housing"].pk).update(last_activity_at=long_ago)
+    content = client_as("city_staff").get(DASHBOARD).content.decode()
+    assert "3\xa0hours ago" in content
+    assert f"{timezone.localtime(long_ago):%b}" in content
+    assert f'datetime="{timezone.localtime(long_ago).isoformat()}"' in content
+
+
+# --- Filter menus -----------------------------------------------------------------------
+
+
+def test_filter_menus_keep_the_chosen_values_selected(riverton, client_as):
+    pathway = riverton["housing"].pathway
+    stage = riverton["housing"].stage
+    content = (
+        client_as("city_staff")
+        .get(
+            DASHBOARD,
+            {"status": "paused", "pathway": pathway.pk, "stage": stage.pk, "sort": "-title"},
+        )
+        .content.decode()
+    )
+    assert '<option value="paused" selected>Paused</option>' in content
+    assert f'<option value="{pathway.pk}" selected>{pathway.name}</option>' in content
+    assert f'<option value="{stage.pk}" selected>{pathway.name}: Stage B</option>' in content
+    assert '<option value="-title" selected>' in content
+    assert '<option value="" selected>Any practice</option>' in content
+
+
+def test_without_a_sort_the_menu_shows_the_default_order(client_as):
+    content = client_as("city_staff").get(DASHBOARD, {"sort": "nonsense"}).content.decode()
+    assert '<option value="title" selected>' in content
+
+
+def test_a_filter_that_was_not_understood_is_marked_on_its_control(riverton, client_as):
+    content = client_as("city_staff").get(DASHBOARD, {"status": "secret"}).content.decode()
+    assert 'aria-invalid="true" aria-describedby="id_status_error"' in content
+    assert '<ul class="errorlist" id="id_status_error">' in content
+
+
+def test_search_box_keeps_the_words_and_its_help(client_as):
+    content = client_as("city_staff").get(DASHBOARD, {"q": "<meals>"}).content.decode()
+    assert 'value="&lt;meals&gt;"' in content
+    assert 'aria-describedby="id_q_helptext"' in content
+
+
+def test_menus_and_rows_name_the_playbook_in_the_visitors_language(riverton, client_as):
+    pathway = riverton["garden"].pathway
+    pathway.translations = {"es": {"name": "Camino de prueba"}}
+    pathway.save()
+    stage = riverton["garden"].stage
+    stage.translations = {"es": {"name": ""}}  # empty: falls back to English
+    stage.save()
+    with translation.override("es"):
+        url = reverse("partnerships:dashboard")
+    content = client_as("city_staff").get(url).content.decode()
+    assert f'<option value="{pathway.pk}">Camino de prueba</option>' in content
+    assert f'<option value="{stage.pk}">Camino de prueba: Stage A</option>' in content
+    assert "Camino de prueba · Stage A" in content
 
 
 # --- Empty states -----------------------------------------------------------------------
