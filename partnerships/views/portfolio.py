@@ -3,6 +3,12 @@
 Each page runs a fixed number of queries whatever the number of rows: rows
 carry their related objects and counts from annotations and prefetches, and
 permission predicates get their per-partnership cache filled up front.
+
+The dashboard is the page a city opens most, on portfolios of thousands of
+partnerships, so it works in two steps: the filters order the bare ids (an index
+on (city, title, id) hands over a page without sorting the city), and only that
+page's rows get the lead's name, the next check-in and the open needs. Its texts
+are prepared here so the template only places them.
 """
 
 from __future__ import annotations
