@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,32 @@ def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Several ids, each checked against the column's integer range before any query.
+
+    Django hands an id like 99999999999999999999 to an ``__in`` lookup, which SQLite
+    cannot bind (OverflowError) and PostgreSQL refuses: a 500 for something a person typed.
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        ops = connections[self.queryset.db].ops
+        low, high = ops.integer_field_ranges.get(
+            self.queryset.model._meta.pk.get_internal_type(), (None, None)
+        )
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                number = int(str(pk))
+            except (TypeError, ValueError):
+                continue  # not a number at all: Django's own check refuses it
+            if (low is not None and number < low) or (high is not None and number > high):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class CheckInRecordForm(forms.Form):
     held = forms.TypedChoiceField(
         label=_("Did the check-in take place?"),
@@ -62,13 +89,13 @@ class CheckInRecordForm(forms.Form):
         widget=DateInput(),
         help_text=_("Needed when the check-in took place."),
     )
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = ModelIdsField(
         label=_("Who attended"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    attending_organizations = forms.ModelMultipleChoiceField(
+    attending_organizations = ModelIdsField(
         label=_("Organizations present"),
         queryset=Organization.objects.none(),
         required=False,
@@ -108,7 +135,7 @@ class ProgressForm(forms.Form):
     text = forms.CharField(
         label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
-    practices = forms.ModelMultipleChoiceField(
+    practices = ModelIdsField(
         label=_("Practices this touches"),
         queryset=Practice.objects.all(),
         required=False,

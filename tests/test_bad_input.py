@@ -1,0 +1,916 @@
+"""Whatever a person types into any form of the project, the answer is never a 5xx.
+
+Every URL that accepts a POST is in ``FORMS`` (a test fails when one is missing), with
+the fields it reads and a valid submission to start from. Each field in turn gets
+hostile values: very long text, unicode with emoji and right-to-left marks, NUL bytes
+(which PostgreSQL refuses in text), numbers that overflow or are not numbers, dates
+that do not exist, ids that do not exist, belong to another partnership or city, or are
+not numbers at all, and duplicated values. Each is sent as a plain POST and as an htmx
+POST, by every persona allowed to post there.
+
+- ``REJECT``: the form must refuse it: status 400 (200 for allauth's own forms, which
+  answer a rejected form that way) and no row of the project's tables changes.
+- ``ANY``: the value may be fine (a long problem statement, an emoji): any answer
+  below 500; if the form refused it, nothing changed.
+
+Run on SQLite and on PostgreSQL: NUL bytes and overflowing numbers only fail there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from partnerships.models import CheckIn, Partnership
+from playbook.models import Practice, Stage
+from tests.conftest import PERSONAS, World
+from tests.test_url_walk import EXPECTED, Scene, _bundle, all_routes
+
+REJECT = "reject"
+ANY = "any"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+LONG = "x" * 10_000
+UNICODE = "Ñandú 🌽👩🏽‍🍳 \u202eدعم الجيران\u202c 中文 \u200b"
+TODAY = timezone.localdate
+
+
+@pytest.fixture(autouse=True)
+def _english_and_fresh_limits() -> Iterator[None]:
+    # allauth counts failed attempts in the cache; hundreds of hostile posts would
+    # otherwise end in its rate limit (a 429) instead of the form's answer.
+    cache.clear()
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def scene(world: World) -> Scene:
+    from accounts.models import Invitation, Membership
+    from playbook.models import ModelPathway
+
+    pathway = ModelPathway.objects.order_by("order").first()
+    assert pathway is not None, "the playbook's pathways are seeded by a migration"
+    return Scene(
+        world=world,
+        mine=_bundle(world.partnership, world.city_staff),
+        theirs=_bundle(world.other_partnership, world.other_city_staff),
+        membership=Membership.objects.get(user=world.city_staff, organization=world.city),
+        invitation=Invitation.objects.create(
+            organization=world.city, email="newcomer@example.org", invited_by=world.city_admin
+        ),
+        pathway_slug=pathway.slug,
+    )
+
+
+# --- Hostile values by kind of field ------------------------------------------------
+
+Value = str | list[str]
+Hostile = list[tuple[str, Value, str]]  # (label, value, expectation)
+
+NUL_TEXT: Hostile = [("nul", "\x00", REJECT), ("nul inside", "good\x00bad", REJECT)]
+TEXT: Hostile = [
+    *NUL_TEXT,
+    ("long", LONG, ANY),
+    ("unicode", UNICODE, ANY),
+    ("markup", "<script>alert(1)</script>", ANY),
+    ("only spaces", "   ", ANY),
+]
+NUMBER: Hostile = [
+    ("1e309", "1e309", REJECT),
+    ("NaN", "NaN", REJECT),
+    ("Infinity", "-Infinity", REJECT),
+    ("20 digits", "99999999999999999999", REJECT),
+    ("not a number", "lots", REJECT),
+    ("nul", "1\x00", REJECT),
+    ("long", "9" * 10_000, REJECT),
+    ("minus zero", "-0", ANY),
+    ("unicode digits", "١٢٣", ANY),
+]
+DATE: Hostile = [
+    ("30 February", "2026-02-30", REJECT),
+    ("year zero", "0000-00-00", REJECT),
+    ("not a date", "tomorrow", REJECT),
+    ("nul", "2026-01-01\x00", REJECT),
+    ("long", LONG, REJECT),
+    ("last day", "9999-12-31", ANY),
+    ("first day", "0001-01-01", ANY),
+]
+CHOICE: Hostile = [
+    ("markup", "<script>", REJECT),
+    ("code", "__import__('os')", REJECT),
+    ("nul", "\x00", REJECT),
+    ("long", LONG, REJECT),
+]
+ID_BASE: Hostile = [
+    ("missing id", "987654321", REJECT),
+    ("negative id", "-1", REJECT),
+    ("not a number", "abc", REJECT),
+    ("20 digits", "99999999999999999999", REJECT),
+    ("1e309", "1e309", REJECT),
+    ("nul", "1\x00", REJECT),
+    ("long", LONG, REJECT),
+]
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # text, number, date, choice, id, ids (several ids), multi (several choices)
+    # Values that belong to another partnership or city: always refused.
+    foreign: Callable[[Scene], list[str]] | None = None
+    required: bool = True
+
+    def hostile(self, scene: Scene, valid: Value) -> Hostile:
+        values: Hostile
+        if self.kind == "text":
+            values = list(TEXT)
+        elif self.kind == "number":
+            values = list(NUMBER)
+        elif self.kind == "date":
+            values = list(DATE)
+        elif self.kind == "choice":
+            values = list(CHOICE)
+        elif self.kind in ("id", "ids"):
+            values = list(ID_BASE)
+            values += [(f"foreign id {v}", v, REJECT) for v in self._foreign(scene)]
+        elif self.kind == "multi":
+            values = list(CHOICE)
+        else:
+            raise AssertionError(self.kind)
+        if self.kind in ("ids", "multi"):
+            # Several values: each hostile one alone, and next to a valid one.
+            first = valid[0] if isinstance(valid, list) and valid else None
+            values = [(label, [v] if isinstance(v, str) else v, exp) for label, v, exp in values]
+            if first is not None:
+                values += [
+                    (f"{label} next to a valid one", [first, v[0]], exp)
+                    for label, v, exp in values
+                    if exp == REJECT
+                ]
+                values.append(("duplicated", [first, first], ANY))
+        elif valid:
+            values.append(("duplicated", [str(valid), str(valid)], ANY))
+        values.append(("empty", [] if self.kind in ("ids", "multi") else "", ANY))
+        return values
+
+    def _foreign(self, scene: Scene) -> list[str]:
+        return [str(v) for v in self.foreign(scene)] if self.foreign else []
+
+
+# --- The forms ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Form:
+    personas: tuple[str, ...]
+    valid: Callable[[Scene], dict[str, Value]] = lambda scene: {}
+    fields: dict[str, Field] = field(default_factory=dict)
+    # What an empty POST is: a rejected form for most; an action without fields for some.
+    empty: str = REJECT
+    # allauth answers a rejected form with 200 and the form again.
+    rejected: int = 400
+    # Hostile values are tried by these personas; the empty POST by all of ``personas``.
+    hostile_by: tuple[str, ...] = ()
+    kwargs: Callable[[Scene], dict[str, Any]] | None = None
+    # A view that falls back to its defaults for anything unknown: every value is ``ANY``.
+    lenient: bool = False
+
+    def url(self, key: str, scene: Scene) -> str:
+        builder = self.kwargs or EXPECTED[key].kwargs
+        return reverse(key, kwargs=builder(scene))
+
+
+MANAGERS = ("city_staff", "city_admin")
+CONTRIBUTORS = ("city_staff", "city_admin", "entrepreneur")
+SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
+
+
+def _iso(days: int = 0) -> str:
+    return (TODAY() + timedelta(days=days)).isoformat()
+
+
+def _other_orgs(scene: Scene) -> list[int]:
+    """Organizations of the other city's partnership: its city, its lead, its partner."""
+    theirs = scene.theirs
+    return [
+        theirs.partnership.city_id,
+        theirs.partnership.lead_id,
+        theirs.partner.organization_id,
+    ]
+
+
+def _other_people(scene: Scene) -> list[int]:
+    return [scene.world.other_city_staff.pk, scene.world.outsider.pk]
+
+
+def _other_pathway_stage(scene: Scene) -> list[int]:
+    p = scene.mine.partnership
+    return list(
+        Stage.objects.exclude(pathway_id=p.pathway_id).values_list("pk", flat=True)[:1]
+        if p.pathway_id
+        else []
+    )
+
+
+def _first_practice(scene: Scene) -> list[str]:
+    return [str(Practice.objects.order_by("pk").values_list("pk", flat=True).first())]
+
+
+FORMS: dict[str, Form] = {
+    # --- The partnership itself
+    "partnerships:create": Form(
+        personas=MANAGERS,
+        kwargs=lambda s: {},
+        valid=lambda s: {
+            "city": str(s.world.city.pk),
+            "lead": str(s.world.outsider_org.pk),
+            "title": "Warm homes for winter",
+            "goal": "No household without heating by 2028",
+            "problem_statement": "Older people cannot afford to heat their homes.",
+            "lead_role": "Runs the home visits.",
+            "pathway": "",
+            "stage": "",
+            "status": Partnership.Status.EXPLORING,
+            "cadence": Partnership.Cadence.MONTHLY,
+            "start_date": _iso(),
+            "point_of_contact": str(s.world.city_staff.pk),
+            "visibility": Partnership.Visibility.PRIVATE,
+            "public_summary": "",
+        },
+        fields={
+            "city": Field("id", foreign=lambda s: [s.world.other_city.pk, s.world.enterprise.pk]),
+            "lead": Field("id", foreign=lambda s: [s.world.city.pk, s.world.other_city.pk]),
+            "title": Field("text"),
+            "goal": Field("text"),
+            "problem_statement": Field("text"),
+            "lead_role": Field("text", required=False),
+            "pathway": Field("id", required=False),
+            "stage": Field("id", required=False),
+            "status": Field("choice"),
+            "cadence": Field("choice"),
+            "start_date": Field("date"),
+            "point_of_contact": Field("id", foreign=_other_people),
+            "visibility": Field("choice"),
+            "public_summary": Field("text", required=False),
+        },
+    ),
+    "partnerships:edit": Form(
+        personas=MANAGERS,
+        valid=lambda s: {
+            "title": "Community meals, renamed",
+            "goal": s.mine.partnership.goal,
+            "status": s.mine.partnership.status,
+            "cadence": s.mine.partnership.cadence,
+            "start_date": s.mine.partnership.start_date.isoformat(),
+            "point_of_contact": str(s.world.city_staff.pk),
+            "visibility": s.mine.partnership.visibility,
+            "public_summary": "",
+        },
+        fields={
+            "title": Field("text"),
+            "goal": Field("text"),
+            "status": Field("choice"),
+            "cadence": Field("choice"),
+            "start_date": Field("date"),
+            "point_of_contact": Field(
+                "id", foreign=lambda s: [*_other_people(s), s.world.entrepreneur.pk]
+            ),
+            "visibility": Field("choice"),
+            "public_summary": Field("text", required=False),
+        },
+    ),
+    "partnerships:reframe": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {
+            "statement": "Older neighbours are lonely; the meal is the reason to meet.",
+            "learned": "Residents told us company mattered more than food.",
+            "reframed_on": _iso(),
+        },
+        fields={"statement": Field("text"), "learned": Field("text"), "reframed_on": Field("date")},
+    ),
+    "partnerships:stage_move": Form(
+        personas=MANAGERS,
+        valid=lambda s: {
+            "stage": str(Stage.objects.order_by("pathway__order", "order").values_list("pk")[1][0]),
+            "reason": "The pilot worked.",
+        },
+        fields={"stage": Field("id", foreign=_other_pathway_stage), "reason": Field("text")},
+    ),
+    # --- Partners and responsibilities
+    "partnerships:partner_add": Form(
+        personas=MANAGERS,
+        valid=lambda s: {
+            "organization": str(s.world.outsider_org.pk),
+            "role_description": "Lends the kitchen.",
+        },
+        fields={
+            # The city and organizations already in are refused too.
+            "organization": Field(
+                "id",
+                foreign=lambda s: [
+                    s.world.city.pk,
+                    s.world.enterprise.pk,
+                    s.mine.partner.organization_id,
+                ],
+            ),
+            "role_description": Field("text"),
+        },
+    ),
+    "partnerships:partner_edit": Form(
+        personas=MANAGERS,
+        valid=lambda s: {"role_description": "Delivers the meals."},
+        fields={"role_description": Field("text")},
+    ),
+    "partnerships:partner_remove": Form(personas=MANAGERS, empty=ANY),
+    "partnerships:responsibility_add": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {
+            "organization": str(s.world.city.pk),
+            "description": "Find a hall",
+            "due_date": _iso(14),
+        },
+        fields={
+            "organization": Field("id", foreign=_other_orgs),
+            "description": Field("text"),
+            "due_date": Field("date", required=False),
+        },
+    ),
+    "partnerships:responsibility_edit": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {"status": "in_progress", "due_date": _iso(20)},
+        fields={"status": Field("choice"), "due_date": Field("date", required=False)},
+    ),
+    # --- Plan, check-ins, evidence, experiments, money
+    "partnerships:plan_publish": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {
+            "sections-TOTAL_FORMS": "2",
+            "sections-INITIAL_FORMS": "0",
+            "sections-MIN_NUM_FORMS": "0",
+            "sections-MAX_NUM_FORMS": "50",
+            "sections-0-heading": "Why",
+            "sections-0-body": "Because neighbours eat alone.",
+            "sections-1-heading": "",
+            "sections-1-body": "",
+            "note": "First version",
+        },
+        fields={
+            "sections-TOTAL_FORMS": Field("number"),
+            "sections-0-heading": Field("text"),
+            "sections-0-body": Field("text"),
+            "sections-1-heading": Field("text", required=False),
+            "note": Field("text", required=False),
+        },
+    ),
+    "partnerships:checkin_schedule": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {"due_date": _iso(10)},
+        fields={"due_date": Field("date")},
+    ),
+    "partnerships:checkin_record": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {
+            "held": "yes",
+            "held_on": _iso(),
+            "attendees": [str(s.world.city_staff.pk)],
+            "attending_organizations": [str(s.world.enterprise.pk)],
+            "notes": "We talked.",
+            "decisions": "Keep going.",
+            "follow_ups": "Rosa books the hall.",
+        },
+        fields={
+            "held": Field("choice"),
+            "held_on": Field("date", required=False),
+            "attendees": Field("ids", foreign=_other_people),
+            "attending_organizations": Field("ids", foreign=_other_orgs),
+            "notes": Field("text", required=False),
+            "decisions": Field("text", required=False),
+            "follow_ups": Field("text", required=False),
+        },
+    ),
+    "partnerships:progress_log": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {
+            "organization": str(s.world.city.pk),
+            "date": _iso(),
+            "text": "Cooked for forty neighbours.",
+            "practices": _first_practice(s),
+            "levers": ["data"],
+        },
+        fields={
+            # Nobody in this walk belongs to both the city and the lead, so each is foreign
+            # to someone; the other city's organizations are foreign to all.
+            "organization": Field("id", foreign=_other_orgs),
+            "date": Field("date"),
+            "text": Field("text"),
+            "practices": Field("ids"),
+            "levers": Field("multi"),
+        },
+    ),
+    "partnerships:measurement_add": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {"date": _iso(), "value": "42.5", "source": "Case records"},
+        fields={"date": Field("date"), "value": Field("number"), "source": Field("text")},
+    ),
+    "partnerships:indicator_create": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {
+            "name": "Meals served",
+            "unit": "meals",
+            "direction": "up",
+            "baseline": "0",
+            "target": "1000",
+            "target_date": _iso(365),
+        },
+        fields={
+            "name": Field("text"),
+            "unit": Field("text"),
+            "direction": Field("choice"),
+            "baseline": Field("number"),
+            "target": Field("number"),
+            "target_date": Field("date"),
+        },
+    ),
+    "partnerships:experiment_start": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {
+            "title": "Saturday lunches",
+            "hypothesis": "More people come at weekends.",
+            "what_is_tried": "Open on Saturdays for a month.",
+            "started_on": _iso(),
+            "ends_on": _iso(30),
+        },
+        fields={
+            "title": Field("text"),
+            "hypothesis": Field("text"),
+            "what_is_tried": Field("text"),
+            "started_on": Field("date"),
+            "ends_on": Field("date", required=False),
+        },
+    ),
+    "partnerships:experiment_close": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {"result": "Twice as many came.", "decision": "adopt", "ended_on": _iso()},
+        fields={"result": Field("text"), "decision": Field("choice"), "ended_on": Field("date")},
+    ),
+    "partnerships:need_state": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {
+            "organization": str(s.world.city.pk),
+            "amount": "1500",
+            "currency": "EUR",
+            "period": "2027",
+            "purpose": "A second cook",
+        },
+        fields={
+            "organization": Field("id", foreign=_other_orgs),
+            "amount": Field("number"),
+            "currency": Field("choice"),
+            "period": Field("text"),
+            "purpose": Field("text"),
+        },
+    ),
+    "partnerships:need_update": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {"status": "discussed", "discussion_notes": "Talked at the check-in."},
+        fields={"status": Field("choice"), "discussion_notes": Field("text", required=False)},
+    ),
+    # --- Organizations and people
+    "accounts:organization_create": Form(
+        personas=SIGNED_IN,
+        hostile_by=("outsider",),
+        valid=lambda s: {
+            "name": "Neighbourhood Cooks",
+            "kind": "community_group",
+            "country": "US",
+            "languages": "en",
+            "website": "https://cooks.example.org",
+            "description": "We cook together.",
+        },
+        fields={
+            "name": Field("text"),
+            "kind": Field("choice"),
+            "country": Field("choice"),
+            "languages": Field("text", required=False),
+            "website": Field("choice", required=False),
+            "description": Field("text", required=False),
+        },
+    ),
+    "accounts:profile": Form(
+        personas=SIGNED_IN,
+        hostile_by=("beneficiary",),
+        valid=lambda s: {"name": "A new name", "preferred_language": "es"},
+        fields={"name": Field("text", required=False), "preferred_language": Field("choice")},
+    ),
+    "accounts:invitation_accept": Form(personas=SIGNED_IN, empty=ANY),
+    "accounts:invitation_create": Form(
+        personas=("city_admin",),
+        valid=lambda s: {"email": "cook@example.org", "role": "member"},
+        fields={"email": Field("choice"), "role": Field("choice")},
+    ),
+    "accounts:invitation_revoke": Form(personas=("city_admin",), empty=ANY),
+    "accounts:membership_role": Form(
+        personas=("city_admin",),
+        valid=lambda s: {"role": "admin"},
+        fields={"role": Field("choice")},
+    ),
+    "accounts:membership_remove": Form(personas=("city_admin", "city_staff"), empty=ANY),
+    # --- Outside the language prefix
+    "set_language": Form(
+        personas=PERSONAS,
+        empty=ANY,
+        lenient=True,
+        valid=lambda s: {"language": "es", "next": "/"},
+        # Django's view falls back to its defaults for anything unknown: always a redirect.
+        fields={"language": Field("text"), "next": Field("text")},
+    ),
+    # --- allauth
+    "account_login": Form(
+        personas=("anonymous",),
+        rejected=200,
+        valid=lambda s: {"login": "resident@example.net", "password": "correct-horse-battery"},
+        fields={"login": Field("text"), "password": Field("text")},
+    ),
+    "account_signup": Form(
+        personas=("anonymous",),
+        rejected=200,
+        valid=lambda s: {
+            "email": "newcomer@example.org",
+            "password1": "a long enough passphrase 42",
+            "password2": "a long enough passphrase 42",
+        },
+        fields={"email": Field("choice"), "password1": Field("text"), "password2": Field("text")},
+    ),
+    "account_reset_password": Form(
+        personas=("anonymous", "beneficiary"),
+        rejected=200,
+        valid=lambda s: {"email": "resident@example.net"},
+        fields={"email": Field("choice")},
+    ),
+    "account_change_password": Form(
+        personas=("beneficiary",),
+        rejected=200,
+        valid=lambda s: {
+            "oldpassword": "correct-horse-battery",
+            "password1": "another long passphrase 7",
+            "password2": "another long passphrase 7",
+        },
+        fields={
+            "oldpassword": Field("text"),
+            "password1": Field("text"),
+            "password2": Field("text"),
+        },
+    ),
+    "account_email": Form(
+        personas=("beneficiary",),
+        rejected=200,
+        # Without a button's name allauth does nothing and shows the page again.
+        empty=ANY,
+        valid=lambda s: {"action_add": "", "email": "second@example.net"},
+        fields={"email": Field("choice")},
+    ),
+    "account_reauthenticate": Form(
+        personas=("beneficiary",),
+        rejected=200,
+        valid=lambda s: {"password": "correct-horse-battery"},
+        fields={"password": Field("text")},
+    ),
+    "account_logout": Form(personas=SIGNED_IN, empty=ANY, rejected=200),
+}
+
+# URLs whose POST answers with something other than a form, listed so the discovery
+# below knows them: allauth's pages that need an earlier step or a valid key.
+POST_WITHOUT_FORM = {
+    "account_confirm_email",
+    "account_reset_password_from_key",
+    "account_confirm_login_code",
+    "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code",
+    "account_set_password",
+    "account_inactive",
+    "account_email_verification_sent",
+    "account_reset_password_done",
+    "account_reset_password_from_key_done",
+}
+
+
+# --- What "nothing changed" means -------------------------------------------------------
+
+OUR_APPS = ("accounts", "partnerships", "beneficiaries", "playbook", "account")
+
+
+def _state() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the project's tables (and allauth's e-mail addresses), in order."""
+    rows = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label not in OUR_APPS:
+            continue
+        rows[model._meta.label] = list(model.objects.order_by("pk").values_list())
+    return rows
+
+
+def _changed(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> list[str]:
+    return [label for label in before if before[label] != after[label]]
+
+
+# --- Sending ------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    problems: list[str] = field(default_factory=list)
+
+    def check(
+        self,
+        *,
+        client: Client,
+        url: str,
+        data: dict[str, Value],
+        expectation: str,
+        rejected: int,
+        what: str,
+    ) -> None:
+        for headers in ({}, HTMX):
+            via = "htmx" if headers else "plain"
+            cache.clear()
+            before = _state()
+            response = client.post(url, data, **headers)
+            status = response.status_code
+            if status >= 500:
+                self.problems.append(f"{what} ({via}): {status}")
+                continue
+            if expectation == REJECT and status != rejected:
+                self.problems.append(f"{what} ({via}): expected {rejected}, got {status}")
+            if status == rejected or expectation == REJECT:
+                changed = _changed(before, _state())
+                if changed:
+                    self.problems.append(f"{what} ({via}): refused but changed {changed}")
+
+
+def _client(scene: Scene, persona: str) -> Client:
+    client = Client(raise_request_exception=False)
+    if persona != "anonymous":
+        client.force_login(getattr(scene.world, persona))
+    return client
+
+
+def _hostile_cases(key: str, scene: Scene) -> Iterator[tuple[str, dict[str, Value], str]]:
+    form = FORMS[key]
+    valid = form.valid(scene)
+    cases = []
+    for name, spec in form.fields.items():
+        for label, value, expectation in spec.hostile(scene, valid.get(name, "")):
+            data = {**valid, name: value}
+            cases.append((f"{name}={label}", data, ANY if form.lenient else expectation))
+    # Refusals first: a value that is accepted may change what later posts find.
+    cases.sort(key=lambda case: case[2] != REJECT)
+    yield from cases
+
+
+def _post_cases() -> list[tuple[str, str]]:
+    cases = []
+    for key, form in FORMS.items():
+        for persona in form.hostile_by or form.personas:
+            cases.append((key, persona))
+    return cases
+
+
+# --- The tests ----------------------------------------------------------------------------
+
+
+def _post_status(key: str, scene: Scene) -> tuple[int, int]:
+    """GET and empty-POST answers for a fresh client of a persona who may open the URL."""
+    expected = EXPECTED[key].expected
+    personas = [p for p in PERSONAS if expected[p] in (200, 405)] or ["city_admin"]
+    url = reverse(key, kwargs=EXPECTED[key].kwargs(scene))
+    get = _client(scene, personas[0]).get(url).status_code
+    return get, _client(scene, personas[0]).post(url).status_code
+
+
+def test_every_url_that_reads_a_post_has_its_hostile_inputs(scene: Scene) -> None:
+    """A URL reads a POST when its answer to one differs from its answer to a GET
+    (pages that ignore the method answer both alike; 405 means no POST at all)."""
+    keys = [r.key for r in all_routes() if not r.is_admin]
+    # Leaving the city or removing a partner changes what later URLs answer: those go last.
+    keys.sort(key=lambda key: key in FORMS and FORMS[key].empty == ANY)
+    answers = {key: _post_status(key, scene) for key in keys}
+    reading = {key for key, (get, post) in answers.items() if post not in (405, get)}
+
+    assert reading - set(FORMS) - POST_WITHOUT_FORM == set(), "POST URLs missing from FORMS"
+    refusing = {key for key in FORMS if answers[key][1] == 405}
+    assert refusing == set(), "FORMS lists URLs that refuse a POST"
+
+
+@pytest.mark.parametrize(("key", "persona"), _post_cases())
+def test_hostile_input_is_refused_with_a_message_and_changes_nothing(
+    key: str, persona: str, scene: Scene
+) -> None:
+    form = FORMS[key]
+    client = _client(scene, persona)
+    url = form.url(key, scene)
+    outcome = Outcome()
+    for what, data, expectation in _hostile_cases(key, scene):
+        outcome.check(
+            client=client,
+            url=url,
+            data=data,
+            expectation=expectation,
+            rejected=form.rejected,
+            what=f"{key} as {persona}: {what}",
+        )
+    assert not outcome.problems, "\n".join(outcome.problems)
+
+
+@pytest.mark.parametrize(("key", "persona"), [(k, p) for k, f in FORMS.items() for p in f.personas])
+def test_an_empty_post_is_a_refused_form(key: str, persona: str, scene: Scene) -> None:
+    form = FORMS[key]
+    outcome = Outcome()
+    outcome.check(
+        client=_client(scene, persona),
+        url=form.url(key, scene),
+        data={},
+        expectation=form.empty,
+        rejected=form.rejected,
+        what=f"{key} as {persona}: empty body",
+    )
+    assert not outcome.problems, "\n".join(outcome.problems)
+
+
+PARTNERSHIP_FORMS = [
+    k for k in FORMS if k.startswith("partnerships:") and k != "partnerships:create"
+]
+
+
+@pytest.mark.parametrize("key", PARTNERSHIP_FORMS)
+@pytest.mark.parametrize("persona", ["beneficiary", "other_city_staff", "outsider", "anonymous"])
+def test_a_valid_post_from_someone_not_allowed_changes_nothing(
+    key: str, persona: str, scene: Scene
+) -> None:
+    form = FORMS[key]
+    url = form.url(key, scene)
+    client = _client(scene, persona)
+    before = _state()
+
+    statuses = {client.post(url, form.valid(scene), **h).status_code for h in ({}, HTMX)}
+
+    assert statuses <= {302, 403, 404}, statuses
+    if persona in ("other_city_staff", "outsider"):
+        assert statuses == {404}, "someone outside the partnership must not learn it exists"
+    assert _changed(before, _state()) == []
+
+
+@pytest.mark.parametrize("key", PARTNERSHIP_FORMS)
+def test_posting_to_another_citys_partnership_or_its_objects_is_not_found(
+    key: str, scene: Scene
+) -> None:
+    """Our city's admin posts a valid form to the other city's URLs, and to ours with their ids."""
+    builder = EXPECTED[key].partnership
+    assert builder is not None
+    theirs = builder(scene.theirs)
+    urls = [reverse(key, kwargs=theirs)]
+    if any(name.endswith("_pk") for name in theirs):
+        urls.append(reverse(key, kwargs={**theirs, "pk": scene.mine.partnership.pk}))
+    client = _client(scene, "city_admin")
+    before = _state()
+
+    for url in urls:
+        for headers in ({}, HTMX):
+            assert client.post(url, FORMS[key].valid(scene), **headers).status_code == 404, url
+
+    assert _changed(before, _state()) == []
+
+
+# --- Values that are accepted, then used later ---------------------------------------------
+
+
+def test_a_check_in_at_the_end_of_the_calendar_is_refused(scene: Scene) -> None:
+    client = _client(scene, "city_staff")
+    p = scene.mine.partnership
+    url = reverse("partnerships:checkin_schedule", kwargs={"pk": p.pk})
+    before = _state()
+
+    response = client.post(url, {"due_date": "9999-12-31"})
+
+    assert response.status_code == 400
+    assert "Choose a date before the year" in response.content.decode()
+    assert _changed(before, _state()) == []
+
+
+def test_a_partnership_cannot_start_at_the_end_of_the_calendar(scene: Scene) -> None:
+    client = _client(scene, "city_staff")
+    data = {**FORMS["partnerships:create"].valid(scene), "start_date": "9999-12-31"}
+    before = _state()
+
+    response = client.post(reverse("partnerships:create"), data)
+
+    assert response.status_code == 400
+    assert _changed(before, _state()) == []
+
+
+def test_a_stored_check_in_at_the_end_of_the_calendar_can_still_be_recorded_as_missed(
+    scene: Scene,
+) -> None:
+    """Rows from before dates were bounded: the missed one is recorded, no next one follows."""
+    p = scene.mine.partnership
+    CheckIn.objects.filter(partnership=p).delete()
+    checkin = CheckIn.objects.create(partnership=p, due_date=date(9999, 12, 31))
+    url = reverse("partnerships:checkin_record", kwargs={"pk": p.pk, "checkin_pk": checkin.pk})
+
+    response = _client(scene, "city_staff").post(url, {"held": "no"})
+
+    assert response.status_code == 302
+    checkin.refresh_from_db()
+    assert checkin.status == CheckIn.Status.MISSED
+    assert not p.checkins.filter(status=CheckIn.Status.SCHEDULED).exists()
+
+
+# --- Query strings on the list pages ---------------------------------------------------------
+
+GARBAGE_QUERIES = [
+    {"page": "-1"},
+    {"page": "0"},
+    {"page": "abc"},
+    {"page": "99999999999999999999"},
+    {"page": "1e309"},
+    {"page": "\x00"},
+    {"sort": "__import__('os')"},
+    {"sort": "-pk; DROP TABLE partnerships_partnership"},
+    {"sort": "\x00"},
+    {"status": "<script>alert(1)</script>"},
+    {"status": ["active", "active", "\x00"]},
+    {"pathway": "abc"},
+    {"pathway": "99999999999999999999"},
+    {"stage": "\x00"},
+    {"practice": "-1"},
+    {"q": LONG},
+    {"q": "\x00"},
+    {"q": "a\x00b"},
+    {"q": UNICODE},
+    {"overdue": "maybe"},
+    {"next": "//evil.example.org"},
+]
+
+
+def _list_urls(scene: Scene) -> list[tuple[str, str]]:
+    pk = scene.mine.partnership.pk
+    return [
+        ("city_staff", reverse("partnerships:dashboard")),
+        ("city_staff", reverse("partnerships:portfolio_export")),
+        ("entrepreneur", reverse("partnerships:my")),
+        ("city_staff", reverse("partnerships:create")),
+        ("entrepreneur", reverse("partnerships:progress", kwargs={"pk": pk})),
+        ("entrepreneur", reverse("partnerships:checkins", kwargs={"pk": pk})),
+        ("entrepreneur", reverse("partnerships:timeline", kwargs={"pk": pk})),
+        ("entrepreneur", reverse("partnerships:money", kwargs={"pk": pk})),
+        ("city_staff", reverse("partnerships:plan", kwargs={"pk": pk})),
+        ("city_staff", reverse("partnerships:evidence", kwargs={"pk": pk})),
+        ("city_staff", reverse("partnerships:experiments", kwargs={"pk": pk})),
+        ("city_staff", reverse("partnerships:measurements_export", kwargs={"pk": pk})),
+        ("city_admin", reverse("accounts:organizations")),
+        ("anonymous", reverse("playbook:practices")),
+        ("anonymous", reverse("home")),
+    ]
+
+
+@pytest.mark.parametrize("query", GARBAGE_QUERIES, ids=lambda q: repr(q)[:40])
+def test_garbage_in_the_query_string_of_a_list_page_is_never_an_error(
+    query: dict[str, Any], scene: Scene
+) -> None:
+    problems = []
+    for persona, url in _list_urls(scene):
+        client = _client(scene, persona)
+        for headers in ({}, HTMX):
+            response = client.get(url, query, **headers)
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)  # an export fails while streaming
+            if response.status_code >= 400:
+                problems.append(f"{url} {query!r} as {persona}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/partnerships/99999999999999999999/",
+        "/partnerships/99999999999999999999/money/",
+        "/partnerships/1/checkins/99999999999999999999/record/",
+        "/organizations/99999999999999999999/",
+        "/organizations/invitations/%00/",
+        "/organizations/invitations/" + "a" * 5000 + "/",
+        "/playbook/pathways/%00/",
+        "/playbook/pathways/" + "a" * 5000 + "/",
+    ],
+    ids=lambda p: p[:50],
+)
+def test_odd_ids_in_the_path_are_not_found(path: str, scene: Scene) -> None:
+    client = _client(scene, "city_admin")
+    assert client.get(path).status_code == 404
+    assert client.post(path, {}).status_code in (404, 405)
