@@ -83,6 +83,19 @@ def _not_in_future(value: date | None, field: str) -> None:
         raise ValidationError({field: _("This date is in the future.")})
 
 
+# Check-ins are scheduled by adding the cadence to these dates; a date near the end of the
+# calendar would overflow there, and a date this far ahead is a typo anyway.
+YEARS_AHEAD = 100
+
+
+def _not_too_far_ahead(value: date | None, field: str) -> None:
+    today = timezone.localdate()
+    if value is not None and value.year > today.year + YEARS_AHEAD:
+        raise ValidationError(
+            {field: _("Choose a date before the year %(year)d.") % {"year": today.year + 101}}
+        )
+
+
 def _required_text(fields: dict[str, str | None]) -> None:
     errors = {
         name: _("This field is required.")
@@ -139,6 +152,7 @@ def partnership_create(
 ) -> Partnership:
     _require(perms.can_create_partnership(actor, city.pk))
     _required_text({"title": title, "goal": goal, "problem_statement": problem_statement})
+    _not_too_far_ahead(start_date, "start_date")
     if not city.is_city:
         raise ValidationError({"city": _("Choose a city government.")})
     if lead.is_city:
@@ -216,6 +230,7 @@ def partnership_update(*, actor: User, partnership: Partnership, **changes: Any)
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise ValueError(f"Cannot update {sorted(unknown)}")
+    _not_too_far_ahead(changes.get("start_date"), "start_date")
     contact = changes.get("point_of_contact")
     if contact is not None and partnership.city_id not in contact.city_ids():
         raise ValidationError(
@@ -469,7 +484,11 @@ def _checkin_schedule_next(partnership: Partnership) -> CheckIn | None:
         .first()
     )
     base = (last[0] or last[1]) if last else max(partnership.start_date, timezone.localdate())
-    due = base + partnership.cadence_interval()
+    try:
+        due = base + partnership.cadence_interval()
+    except OverflowError:
+        # A date stored before dates were bounded, at the end of the calendar: nothing follows.
+        return None
     if due < timezone.localdate():
         due = timezone.localdate() + partnership.cadence_interval()
     return CheckIn.objects.create(partnership=partnership, due_date=due)
@@ -480,6 +499,7 @@ def checkin_schedule(*, actor: User, partnership: Partnership, due_date: date) -
     _require(perms.can_contribute(actor, partnership))
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": _("Choose today or a later date.")})
+    _not_too_far_ahead(due_date, "due_date")
     if partnership.checkins.filter(status=CheckIn.Status.SCHEDULED, due_date=due_date).exists():
         raise ValidationError({"due_date": _("A check-in is already scheduled on this date.")})
     checkin = _attribute(CheckIn(partnership=partnership, due_date=due_date), actor)
