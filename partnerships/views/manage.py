@@ -41,6 +41,11 @@ def _submitted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
+def _search_text(request: HttpRequest) -> str:
+    """The search box's text as a database can take it: PostgreSQL refuses a NUL byte."""
+    return request.GET.get("q", "").replace("\x00", "").strip()[:200]
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -99,9 +104,8 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
     if not user.city_ids():
         # Only city staff start partnerships; to anyone else the page does not exist.
         raise Http404
-    form = mf.PartnershipCreateForm(
-        _submitted(request), user=user, lead_search=request.GET.get("q", "").strip()
-    )
+    lead_search = _search_text(request)
+    form = mf.PartnershipCreateForm(_submitted(request), user=user, lead_search=lead_search)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         created = _attempt(
@@ -130,7 +134,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
     return _form_page(
         request,
         "partnership_create.html",
-        {"form": form, "lead_search": request.GET.get("q", "")},
+        {"form": form, "lead_search": lead_search},
     )
 
 
