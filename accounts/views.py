@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -246,9 +248,15 @@ def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> Http
 
 # --- Invitations ---------------------------------------------------------------------
 
+# secrets.token_urlsafe's alphabet, at most as long as the column.
+INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
 
 @login_required
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    if not INVITATION_TOKEN.fullmatch(token):
+        # Not a token we could have made; PostgreSQL would refuse one with a NUL byte.
+        raise Http404
     invitation = get_object_or_404(
         Invitation.objects.select_related("organization", "invited_by"), token=token
     )
