@@ -88,7 +88,9 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_create(request: HttpRequest) -> HttpResponse:
-    form = OrganizationCreateForm(request.POST or None, user=request.user)
+    # An empty POST is a submitted form too: it must be bound to get its field messages.
+    data = request.POST if request.method == "POST" else None
+    form = OrganizationCreateForm(data, user=request.user)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -282,7 +284,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    form = PreferencesForm(request.POST or None, instance=request.user)
+    data = request.POST if request.method == "POST" else None
+    form = PreferencesForm(data, instance=request.user)
     if request.method == "POST":
         if not form.is_valid():
             # ModelForm validation writes to the instance; the page must show what is stored.

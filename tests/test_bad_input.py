@@ -924,3 +924,21 @@ def test_the_valid_submission_of_each_form_is_accepted(key: str, scene: Scene) -
     response = _client(scene, persona).post(form.url(key, scene), form.valid(scene))
 
     assert response.status_code == 302, response.content[:2000]
+
+
+# A form of one choice answers with one message at the top of the page.
+EMPTY_MESSAGE = {"accounts:membership_role": "Choose one of the listed roles."}
+
+
+@pytest.mark.parametrize(
+    "key", [k for k, f in FORMS.items() if f.empty == REJECT and f.rejected == 400]
+)
+def test_an_empty_post_says_what_is_missing(key: str, scene: Scene) -> None:
+    """A refused form names what is wrong, field by field, also for htmx."""
+    form = FORMS[key]
+    client = _client(scene, form.personas[0])
+    for headers in ({}, HTMX):
+        response = client.post(form.url(key, scene), {}, **headers)
+
+        assert response.status_code == 400
+        assert EMPTY_MESSAGE.get(key, "This field is required.") in response.content.decode()
