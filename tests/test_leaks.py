@@ -12,6 +12,7 @@ never its money. The e-mails the project sends carry no private data in their su
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -428,3 +429,43 @@ def test_no_e_mail_carries_private_data_in_its_subject_or_to_an_outsider(
         if in_body:
             problems.append(f"e-mail to {message.to} ({message.subject!r}) carries {in_body}")
     assert not problems, "\n".join(problems)
+
+
+# --- Links ------------------------------------------------------------------------------------
+
+HREF = re.compile(r'(?:href|hx-get|hx-post|action)="(/[^"#]*)')
+SECTIONS = [
+    "partnerships:detail",
+    "partnerships:plan",
+    "partnerships:checkins",
+    "partnerships:progress",
+    "partnerships:evidence",
+    "partnerships:experiments",
+    "partnerships:money",
+    "partnerships:timeline",
+]
+
+
+@pytest.mark.parametrize("persona", ["city_staff", "entrepreneur", "beneficiary"])
+def test_every_link_on_a_partnership_page_opens_for_the_person_it_is_shown_to(
+    persona: str, planted: Planted
+) -> None:
+    """A link or form shown is one the view lets this person use: the page's offer and the
+    view's rule come from the same permission, never from a template's own idea."""
+    client = _client(planted.scene.world, persona)
+    targets: set[str] = set()
+    for name in SECTIONS:
+        response = client.get(reverse(name, kwargs={"pk": planted.a.pk}))
+        if response.status_code == 404:
+            assert name == "partnerships:money" and persona == "beneficiary"
+            continue
+        targets |= {html.unescape(m) for m in HREF.findall(response.content.decode())}
+    assert any("/partnerships/" in t for t in targets)
+    closed = {}
+    for target in sorted(targets):
+        if target.startswith(("/static/", "/i18n/", "/accounts/logout")):
+            continue
+        status = client.get(target).status_code
+        if status in (403, 404):
+            closed[target] = status
+    assert closed == {}
