@@ -11,9 +11,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {"nav": {"authenticated": False}}
 
     def compute() -> dict[str, object]:
-        kinds = set(
-            user.memberships.values_list("organization__kind", flat=True)  # type: ignore[union-attr]
-        )
+        # The same cached membership rows the page's own checks read: no query of its own.
+        kinds = user.organization_kinds()  # type: ignore[union-attr]
         return {
             "authenticated": True,
             "is_city_staff": Organization.Kind.CITY in kinds,

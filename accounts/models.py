@@ -71,39 +71,71 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
 
-    def organization_ids(self) -> set[int]:
-        """Ids of the organizations this person belongs to, cached on the instance."""
-        cached = getattr(self, "_organization_ids", None)
-        if cached is None:
-            cached = set(self.memberships.values_list("organization_id", flat=True))
-            self._organization_ids = cached
-        return cached
+    def _membership_rows(self) -> tuple[tuple[int, str, str], ...]:
+        """(organization id, role, organization kind) of every membership, read once.
 
-    def admin_organization_ids(self) -> set[int]:
-        cached = getattr(self, "_admin_organization_ids", None)
+        Every helper below derives from these rows, so a request that asks several of
+        them (the page, its permission checks, the navigation) pays one query.
+        """
+        cached = self.__dict__.get("_membership_cache")
         if cached is None:
-            cached = set(
-                self.memberships.filter(role=Membership.Role.ADMIN).values_list(
-                    "organization_id", flat=True
+            # order_by() drops the default ordering, which would join users for nothing.
+            cached = tuple(
+                self.memberships.order_by().values_list(
+                    "organization_id", "role", "organization__kind"
                 )
             )
-            self._admin_organization_ids = cached
+            self._membership_cache = cached
         return cached
+
+    def _derived[T](self, attr: str, values: Iterable[T]) -> set[T]:
+        cached = self.__dict__.get(attr)
+        if cached is None:
+            cached = set(values)
+            setattr(self, attr, cached)
+        return cached
+
+    def organization_ids(self) -> set[int]:
+        """Ids of the organizations this person belongs to, cached on the instance."""
+        return self._derived(
+            "_organization_ids", (org_id for org_id, _role, _kind in self._membership_rows())
+        )
+
+    def admin_organization_ids(self) -> set[int]:
+        return self._derived(
+            "_admin_organization_ids",
+            (
+                org_id
+                for org_id, role, _kind in self._membership_rows()
+                if role == Membership.Role.ADMIN
+            ),
+        )
 
     def city_ids(self) -> set[int]:
         """Ids of the cities this person works for."""
-        cached = getattr(self, "_city_ids", None)
-        if cached is None:
-            cached = set(
-                self.memberships.filter(organization__kind=Organization.Kind.CITY).values_list(
-                    "organization_id", flat=True
-                )
-            )
-            self._city_ids = cached
-        return cached
+        return self._derived(
+            "_city_ids",
+            (
+                org_id
+                for org_id, _role, kind in self._membership_rows()
+                if kind == Organization.Kind.CITY
+            ),
+        )
+
+    def organization_kinds(self) -> set[str]:
+        """The kinds of the organizations this person belongs to (city, enterprise ...)."""
+        return self._derived(
+            "_organization_kinds", (kind for _org_id, _role, kind in self._membership_rows())
+        )
 
     def forget_memberships(self) -> None:
-        for attr in ("_organization_ids", "_admin_organization_ids", "_city_ids"):
+        for attr in (
+            "_membership_cache",
+            "_organization_ids",
+            "_admin_organization_ids",
+            "_city_ids",
+            "_organization_kinds",
+        ):
             self.__dict__.pop(attr, None)
 
 
