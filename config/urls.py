@@ -11,10 +11,11 @@ admin.site.site_header = "Tandem"
 
 urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
 ]
 
 urlpatterns += i18n_patterns(
+    # Inside the language prefix, so switching from /es/... back to English resolves /es/ URLs.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", account_views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

@@ -422,3 +422,16 @@ def test_switcher_ignores_an_unknown_language_and_a_foreign_next():
     assert response.status_code == 302
     assert not response.url.startswith("https://evil.example")
     assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
+
+
+@pytest.mark.django_db
+def test_switching_back_to_english_from_a_spanish_page(client) -> None:
+    response = client.post("/es/i18n/setlang/", {"language": "en", "next": "/es/playbook/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/playbook/"
+
+
+@pytest.mark.django_db
+def test_switcher_on_a_spanish_page_posts_within_the_spanish_prefix(client) -> None:
+    html = client.get("/es/playbook/").content.decode()
+    assert 'action="/es/i18n/setlang/"' in html
