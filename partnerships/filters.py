@@ -12,6 +12,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils.translation import get_language
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 
 from partnerships.models import Partner, Partnership, PartnershipQuerySet, ProgressUpdate
+from playbook import signals as playbook_signals
 from playbook.models import ModelPathway, Practice, Stage
 
 # The order a partnership lives through, which reads better than alphabetical codes.
@@ -41,6 +43,10 @@ SORT_CHOICES = [
     ("last_activity", _("Last activity (oldest first)")),
 ]
 DEFAULT_SORT = "title"
+
+# Signals invalidate the cached playbook names; this bounds how long a process whose
+# cache is local to it (no Redis) can show a name another process changed.
+PLAYBOOK_NAMES_TIMEOUT = 5 * 60
 
 
 def _status_rank() -> Case:
@@ -82,10 +88,11 @@ def order_portfolio(queryset: QuerySet[Partnership], sort: str) -> QuerySet[Part
 
 @dataclass(frozen=True)
 class PlaybookNames:
-    """Pathway, stage and practice names in the active language, read once per request.
+    """Pathway, stage and practice names in the active language.
 
     The filter menus and the table's pathway column both need them; reading these small
-    seeded tables up front replaces a join per row and a query per menu.
+    seeded tables up front replaces a join per row and a query per menu, and as they
+    change only when someone edits the playbook, requests share them through the cache.
     """
 
     pathways: dict[int, str]
@@ -95,7 +102,29 @@ class PlaybookNames:
 
     @classmethod
     def load(cls) -> PlaybookNames:
+        """The names from the cache, read from the database when missing or outdated.
+
+        A saved or deleted practice, pathway or stage moves the cache key's version on
+        (playbook/signals.py); the timeout covers processes whose cache is their own.
+        """
         language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        if playbook_signals.changed_in_this_transaction():
+            return cls._query(language)
+        key = f"playbook:names:{playbook_signals.names_version()}:{language}"
+        cached = cache.get(key)
+        if cached is not None:
+            # Plain dicts in the cache, so that a change to this class never meets old pickles.
+            return cls(*cached)
+        names = cls._query(language)
+        cache.set(
+            key,
+            (names.pathways, names.stages, names.stage_pathways, names.practices),
+            PLAYBOOK_NAMES_TIMEOUT,
+        )
+        return names
+
+    @classmethod
+    def _query(cls, language: str) -> PlaybookNames:
 
         def name_columns(prefix: str = "") -> list[Any]:
             # English lives in the plain field; another language reads only its own name
