@@ -63,13 +63,22 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.name or self.email
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """What other people see: the name, never the full e-mail address.
+
+        Pages shown to partners and beneficiaries name people through this, so an
+        address stays with those who manage the account.
+        """
+        return self.name or self.email.split("@", 1)[0]
 
     def get_full_name(self) -> str:
-        return self.name or self.email
+        return self.display_name
 
     def get_short_name(self) -> str:
-        return self.name.split(" ")[0] if self.name else self.email
+        return self.name.split(" ")[0] if self.name else self.display_name
 
     def _membership_rows(self) -> tuple[tuple[int, str, str], ...]:
         """(organization id, role, organization kind) of every membership, read once.

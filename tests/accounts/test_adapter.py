@@ -28,3 +28,10 @@ def test_english_speaker_lands_on_english_pages_after_login(client: Client) -> N
     )
     assert response.status_code == 302
     assert not response["Location"].startswith("/es/")
+
+
+@pytest.mark.django_db
+def test_a_person_without_a_name_is_shown_without_their_address() -> None:
+    user = f.UserFactory(email="quiet.person@example.net", name="")
+    assert str(user) == "quiet.person"
+    assert "@" not in user.get_full_name()
