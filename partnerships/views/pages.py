@@ -46,6 +46,7 @@ from partnerships.models import (
     Partnership,
     ProgressUpdate,
 )
+from partnerships.spreadsheet import csv_safe
 
 if TYPE_CHECKING:
     from django import forms
@@ -496,17 +497,6 @@ def measurement_add(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRes
         success_url=f"{section_url}#indicator-{indicator.pk}",
         success_message=_("The measurement was added."),
     )
-
-
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def csv_safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 @login_required

@@ -38,14 +38,12 @@ from django.views.decorators.http import require_safe
 from partnerships import permissions as perms
 from partnerships.filters import PlaybookNames, PortfolioFilter, order_portfolio
 from partnerships.models import Experiment, Partner, Partnership, Responsibility
+from partnerships.spreadsheet import spreadsheet_safe
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 SORTABLE_COLUMNS = ("title", "status", "next_checkin", "last_activity")
-
-# A spreadsheet treats a cell starting with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _is_htmx_fragment_request(request: HttpRequest) -> bool:
@@ -245,12 +243,6 @@ class _Echo:
         return value
 
 
-def _spreadsheet_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return f"'{value}"
-    return value
-
-
 def _export_rows(partnerships: QuerySet[Partnership], language: str) -> Iterator[str]:
     writer = csv.writer(_Echo())
     # The body is produced after the view has returned, so the language is fixed here.
@@ -284,7 +276,7 @@ def _export_rows(partnerships: QuerySet[Partnership], language: str) -> Iterator
                 timezone.localtime(p.last_activity_at).strftime("%Y-%m-%d %H:%M"),
                 p.open_need_count,
             )
-            yield writer.writerow([_spreadsheet_safe(value) for value in row])
+            yield writer.writerow([spreadsheet_safe(value) for value in row])
 
 
 @require_safe
