@@ -17,7 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.events import Action
 from accounts.models import Invitation, Membership, Organization, User
+from core.events import log_event
 
 
 def _attribute(instance: object, actor: User | None) -> None:
@@ -76,6 +78,13 @@ def organization_create(
     membership = Membership(user=actor, organization=organization, role=Membership.Role.ADMIN)
     _attribute(membership, actor)
     membership.save()
+    log_event(
+        actor=actor,
+        action=Action.ORGANIZATION_CREATED,
+        target=organization,
+        organization_id=organization.pk,
+        data={"kind": kind},
+    )
     actor.forget_memberships()
     return organization
 
@@ -114,9 +123,17 @@ def membership_set_role(*, actor: User, membership: Membership, role: str) -> Me
             ),
             code="last_admin",
         )
+    old_role = membership.role
     membership.role = role
     _attribute(membership, actor)
     membership.save(update_fields=["role"])
+    log_event(
+        actor=actor,
+        action=Action.MEMBER_ROLE_CHANGED,
+        target=membership,
+        organization_id=membership.organization_id,
+        data={"user_id": membership.user_id, "role": [old_role, role]},
+    )
     membership.user.forget_memberships()
     actor.forget_memberships()
     return membership
@@ -139,6 +156,14 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
             ),
             code="last_admin",
         )
+    leaving = actor.pk == membership.user_id
+    log_event(
+        actor=actor,
+        action=Action.MEMBER_LEFT if leaving else Action.MEMBER_REMOVED,
+        target=membership,
+        organization_id=membership.organization_id,
+        data={"user_id": membership.user_id, "role": membership.role},
+    )
     _attribute(membership, actor)
     membership.delete()
     membership.user.forget_memberships()
@@ -175,6 +200,14 @@ def invitation_create(
     invitation = Invitation(organization=organization, email=email, role=role, invited_by=actor)
     invitation.full_clean()
     invitation.save()
+    # The address stays on the invitation; the log keeps only what is not personal.
+    log_event(
+        actor=actor,
+        action=Action.INVITATION_CREATED,
+        target=invitation,
+        organization_id=organization.pk,
+        data={"invitation_id": invitation.pk, "role": role},
+    )
     transaction.on_commit(lambda: invitation_send_email(invitation=invitation))
     return invitation
 
@@ -239,6 +272,7 @@ def invitation_accept(*, user: User, token: str) -> Membership:
         raise ValidationError(problem, code="not_acceptable")
 
     membership = Membership.objects.filter(user=user, organization=invitation.organization).first()
+    role_before = membership.role if membership is not None else None
     if membership is None:
         membership = Membership(
             user=user, organization=invitation.organization, role=invitation.role
@@ -253,6 +287,22 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if role_before is None:
+        log_event(
+            actor=user,
+            action=Action.MEMBER_JOINED,
+            target=membership,
+            organization_id=membership.organization_id,
+            data={"invitation_id": invitation.pk, "role": membership.role},
+        )
+    elif membership.role != role_before:
+        log_event(
+            actor=user,
+            action=Action.MEMBER_ROLE_CHANGED,
+            target=membership,
+            organization_id=membership.organization_id,
+            data={"user_id": user.pk, "role": [role_before, membership.role]},
+        )
     user.forget_memberships()
     return membership
 
@@ -269,6 +319,13 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        log_event(
+            actor=actor,
+            action=Action.INVITATION_REVOKED,
+            target=invitation,
+            organization_id=invitation.organization_id,
+            data={"invitation_id": invitation.pk},
+        )
     return invitation
 
 

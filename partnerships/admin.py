@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships.models import (
-    Activity,
     CheckIn,
     Experiment,
     FinancialNeed,
@@ -150,12 +149,3 @@ class PlanVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["partnership", "published_by"]
     search_fields = ["partnership__title", "note"]
     inlines = [PlanSectionInline]
-
-
-@admin.register(Activity)
-class ActivityAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["created_at", "partnership", "actor", "verb", "summary", "private"]
-    list_filter = ["verb", "private"]
-    list_select_related = ["partnership", "actor"]
-    search_fields = ["partnership__title", "summary"]
-    date_hierarchy = "created_at"

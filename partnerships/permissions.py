@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
+from core.models import Event, EventQuerySet
 from partnerships.models import Partnership
 
 if TYPE_CHECKING:
@@ -80,6 +81,12 @@ def can_state_need(user: User, partnership: Partnership) -> bool:
 
 def can_export(user: User, partnership: Partnership) -> bool:
     return can_contribute(user, partnership)
+
+
+def timeline_events(user: User, partnership: Partnership) -> EventQuerySet:
+    """The partnership's timeline as this person may read it: money events for partners only."""
+    events = Event.objects.of_partnership(partnership.pk)
+    return events if can_see_money(user, partnership) else events.filter(private=False)
 
 
 def can_create_partnership(user: User, city_id: int) -> bool:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "simple_history",
+    "core",
     "accounts",
     "playbook",
     "partnerships",

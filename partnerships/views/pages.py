@@ -38,7 +38,6 @@ from partnerships.forms import (
     apply_validation_error,
 )
 from partnerships.models import (
-    Activity,
     CheckIn,
     Experiment,
     Indicator,
@@ -621,8 +620,6 @@ def need_state(request: HttpRequest, pk: int) -> HttpResponse:
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     context = _layout(request, partnership, "timeline")
-    activities = Activity.objects.filter(partnership=partnership).select_related("actor")
-    if not context["can"]["see_money"]:
-        activities = activities.filter(private=False)
-    context["activities"] = _page(request, activities)
+    events = perms.timeline_events(request.user, partnership).select_related("actor")
+    context["events"] = _page(request, events)
     return render(request, "partnerships/section_timeline.html", context)

@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from partnerships.models import Activity, CheckIn, FinancialNeed, Measurement, ProgressUpdate
+from core.models import Event
+from partnerships.events import Action
+from partnerships.models import CheckIn, FinancialNeed, Measurement, ProgressUpdate
 from playbook.models import Practice
 from tests import factories as f
 from tests.conftest import World
@@ -91,7 +93,7 @@ def test_progress_without_text_is_rejected_and_nothing_is_logged(
     assert response.status_code == 400
     assert b"This field is required." in response.content
     assert ProgressUpdate.objects.count() == 0
-    assert Activity.objects.filter(verb=Activity.Verb.PROGRESS_LOGGED).count() == 0
+    assert Event.objects.filter(action=Action.PROGRESS_LOGGED).count() == 0
     assert _is_fragment(response) == bool(headers)
 
 
@@ -396,7 +398,7 @@ def test_plain_post_states_a_need(world: World, client_as) -> None:
     need = FinancialNeed.objects.get()
     assert need.currency == "USD"
     assert need.stated_by == world.entrepreneur
-    assert Activity.objects.get(verb=Activity.Verb.NEED_STATED).private
+    assert Event.objects.get(action=Action.NEED_STATED).private
 
 
 def test_htmx_post_states_a_need_and_answers_the_fragment(world: World, client_as) -> None:

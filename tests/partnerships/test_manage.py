@@ -13,9 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Event
 from partnerships import services
+from partnerships.events import Action
 from partnerships.models import (
-    Activity,
     CheckIn,
     Experiment,
     FinancialNeed,
@@ -131,7 +132,7 @@ def url(name: str, world: World, objs: Objects | None = None, **kwargs: Any) -> 
 
 
 def activities(partnership: Partnership, verb: str) -> int:
-    return Activity.objects.filter(partnership=partnership, verb=verb).count()
+    return Event.objects.filter(partnership_id=partnership.pk, action=verb).count()
 
 
 # --- Who may open which page ---------------------------------------------------------------
@@ -192,12 +193,12 @@ def test_get_answers_each_persona_as_expected(
 def test_post_by_a_person_who_cannot_see_the_partnership_is_not_found(
     client_as: Any, world: World, objs: Objects, name: str
 ) -> None:
-    before = Activity.objects.count()
+    before = Event.objects.count()
 
     response = client_as("other_city_staff").post(url(name, world, objs), {"title": "Hijacked"})
 
     assert response.status_code == 404
-    assert Activity.objects.count() == before
+    assert Event.objects.count() == before
 
 
 def test_city_staff_who_is_not_the_point_of_contact_cannot_edit(
@@ -233,7 +234,7 @@ def test_nested_object_of_another_partnership_is_not_found(
 
     assert client.get(target).status_code == 404
     assert client.post(target, {}).status_code == 404
-    assert not Activity.objects.filter(partnership=world.other_partnership).exists()
+    assert not Event.objects.filter(partnership_id=world.other_partnership.pk).exists()
 
 
 # --- Create ----------------------------------------------------------------------------
@@ -277,7 +278,7 @@ def test_city_staff_creates_a_partnership_with_pathway_and_stage(
     assert created.point_of_contact == world.city_admin
     assert created.cadence == Partnership.Cadence.FORTNIGHTLY
     assert created.partners.get().role_description == "Runs the home visits."
-    assert activities(created, Activity.Verb.CREATED) == 1
+    assert activities(created, Action.CREATED) == 1
 
 
 def test_create_page_hides_the_city_choice_when_the_person_has_one_city(
@@ -391,8 +392,11 @@ def test_managers_edit_the_partnership(client_as: Any, world: World, persona: st
     world.partnership.refresh_from_db()
     assert world.partnership.title == "Meals and company"
     assert world.partnership.status == Partnership.Status.PAUSED
-    activity = Activity.objects.get(partnership=world.partnership, verb=Activity.Verb.UPDATED)
-    assert activity.summary == "status, title"
+    activity = Event.objects.get(partnership_id=world.partnership.pk, action=Action.UPDATED)
+    assert activity.data["changes"] == {
+        "status": [Partnership.Status.ACTIVE, Partnership.Status.PAUSED],
+        "title": ["Community meals for older neighbours", "Meals and company"],
+    }
 
 
 def test_edit_form_is_prefilled(client_as: Any, world: World) -> None:
@@ -412,7 +416,7 @@ def test_edit_rejects_a_contact_outside_the_city(client_as: Any, world: World) -
     assert b"Select a valid choice" in response.content
     world.partnership.refresh_from_db()
     assert world.partnership.title == "Community meals for older neighbours"
-    assert activities(world.partnership, Activity.Verb.UPDATED) == 0
+    assert activities(world.partnership, Action.UPDATED) == 0
 
 
 def test_edit_rejects_an_empty_title(client_as: Any, world: World) -> None:
@@ -436,7 +440,7 @@ def test_edit_without_changes_writes_nothing(client_as: Any, world: World) -> No
     response = client_as("city_staff").post(url("edit", world), edit_data(world))
 
     assert response.status_code == 302
-    assert activities(world.partnership, Activity.Verb.UPDATED) == 0
+    assert activities(world.partnership, Action.UPDATED) == 0
 
 
 # --- Reframe ---------------------------------------------------------------------------
@@ -457,7 +461,7 @@ def test_entrepreneur_reframes_the_problem(client_as: Any, world: World) -> None
     assert world.partnership.problem_statement == data["statement"]
     reframing = Reframing.objects.get(partnership=world.partnership)
     assert reframing.previous_statement == old
-    assert activities(world.partnership, Activity.Verb.REFRAMED) == 1
+    assert activities(world.partnership, Action.REFRAMED) == 1
 
 
 def test_reframe_rejects_the_same_statement(client_as: Any, world: World) -> None:
@@ -520,7 +524,7 @@ def test_point_of_contact_moves_the_stage_within_the_pathway(
     world.partnership.refresh_from_db()
     assert world.partnership.stage == second
     assert StageChange.objects.get(partnership=world.partnership).reason == "The pilot worked."
-    assert activities(world.partnership, Activity.Verb.STAGE_MOVED) == 1
+    assert activities(world.partnership, Action.STAGE_MOVED) == 1
 
 
 def test_stage_page_groups_every_pathway_when_none_is_chosen(
@@ -579,7 +583,7 @@ def test_manager_adds_a_partner(client_as: Any, world: World) -> None:
     assert response.status_code == 302
     partner = world.partnership.partners.get(organization=world.outsider_org)
     assert partner.role_description == "Lends the kitchen."
-    assert activities(world.partnership, Activity.Verb.PARTNER_ADDED) == 1
+    assert activities(world.partnership, Action.PARTNER_ADDED) == 1
 
 
 def test_partner_add_offers_neither_the_city_nor_existing_partners(
@@ -593,7 +597,7 @@ def test_partner_add_offers_neither_the_city_nor_existing_partners(
     assert response.status_code == 400
     assert b"Choose an organization that is not yet a partner." in response.content
     assert world.partnership.partners.count() == 1
-    assert activities(world.partnership, Activity.Verb.PARTNER_ADDED) == 0
+    assert activities(world.partnership, Action.PARTNER_ADDED) == 0
 
 
 def test_manager_edits_a_partner_role(client_as: Any, world: World, objs: Objects) -> None:
@@ -604,7 +608,7 @@ def test_manager_edits_a_partner_role(client_as: Any, world: World, objs: Object
     assert response.status_code == 302
     objs.partner.refresh_from_db()
     assert objs.partner.role_description == "Delivers the meals."
-    assert activities(world.partnership, Activity.Verb.PARTNER_UPDATED) == 1
+    assert activities(world.partnership, Action.PARTNER_UPDATED) == 1
 
 
 def test_partner_edit_rejects_an_empty_role(client_as: Any, world: World, objs: Objects) -> None:
@@ -629,7 +633,7 @@ def test_partner_remove_asks_first_then_removes_on_post(
     assert b"Remove the partner" in confirm.content
     assert response.status_code == 302
     assert not Partner.objects.filter(pk=objs.partner.pk).exists()
-    assert activities(world.partnership, Activity.Verb.PARTNER_REMOVED) == 1
+    assert activities(world.partnership, Action.PARTNER_REMOVED) == 1
 
 
 def test_lead_partner_cannot_be_removed(client_as: Any, world: World, objs: Objects) -> None:
@@ -645,7 +649,7 @@ def test_lead_partner_cannot_be_removed(client_as: Any, world: World, objs: Obje
     assert response.status_code == 400
     assert b"The lead partner cannot be removed." in response.content
     assert Partner.objects.filter(pk=objs.lead_partner.pk).exists()
-    assert activities(world.partnership, Activity.Verb.PARTNER_REMOVED) == 0
+    assert activities(world.partnership, Action.PARTNER_REMOVED) == 0
 
 
 def test_entrepreneur_cannot_remove_a_partner(client_as: Any, world: World, objs: Objects) -> None:
@@ -672,7 +676,7 @@ def test_entrepreneur_adds_a_responsibility_for_the_city(client_as: Any, world: 
     responsibility = world.partnership.responsibilities.get(description="Find a hall")
     assert responsibility.organization == world.city
     assert responsibility.due_date == due
-    assert activities(world.partnership, Activity.Verb.RESPONSIBILITY_ADDED) == 1
+    assert activities(world.partnership, Action.RESPONSIBILITY_ADDED) == 1
 
 
 def test_responsibility_must_go_to_a_partner(client_as: Any, world: World) -> None:
@@ -693,7 +697,7 @@ def test_responsibility_status_is_updated(client_as: Any, world: World, objs: Ob
     assert response.status_code == 302
     objs.responsibility.refresh_from_db()
     assert objs.responsibility.status == Responsibility.Status.DONE
-    assert activities(world.partnership, Activity.Verb.RESPONSIBILITY_UPDATED) == 1
+    assert activities(world.partnership, Action.RESPONSIBILITY_UPDATED) == 1
 
 
 def test_responsibility_edit_rejects_an_unknown_status(
@@ -739,7 +743,7 @@ def test_first_plan_version_is_published(client_as: Any, world: World) -> None:
     assert [(s.heading, s.body) for s in version.sections.all()] == [
         ("Why", "Because neighbours are lonely.")
     ]
-    assert activities(world.partnership, Activity.Verb.PLAN_PUBLISHED) == 1
+    assert activities(world.partnership, Action.PLAN_PUBLISHED) == 1
 
 
 def test_publishing_again_keeps_the_old_version(client_as: Any, world: World) -> None:
@@ -812,7 +816,7 @@ def test_check_in_is_scheduled(client_as: Any, world: World) -> None:
     assert response.status_code == 302
     assert response["Location"] == reverse("partnerships:checkins", args=[world.partnership.pk])
     assert world.partnership.checkins.filter(due_date=due).exists()
-    assert activities(world.partnership, Activity.Verb.CHECKIN_SCHEDULED) == 1
+    assert activities(world.partnership, Action.CHECKIN_SCHEDULED) == 1
 
 
 def test_check_in_in_the_past_is_rejected(client_as: Any, world: World) -> None:
@@ -861,7 +865,7 @@ def test_indicator_is_created(client_as: Any, world: World) -> None:
     assert response["Location"] == reverse("partnerships:evidence", args=[world.partnership.pk])
     indicator = world.partnership.indicators.get()
     assert indicator.target == Decimal("400")
-    assert activities(world.partnership, Activity.Verb.INDICATOR_ADDED) == 1
+    assert activities(world.partnership, Action.INDICATOR_ADDED) == 1
 
 
 def test_indicator_with_a_target_against_its_direction_is_rejected(
@@ -903,7 +907,7 @@ def test_experiment_is_started(client_as: Any, world: World) -> None:
     assert response.status_code == 302
     assert response["Location"] == reverse("partnerships:experiments", args=[world.partnership.pk])
     assert world.partnership.experiments.filter(title="Lunch instead of dinner").exists()
-    assert activities(world.partnership, Activity.Verb.EXPERIMENT_STARTED) == 1
+    assert activities(world.partnership, Action.EXPERIMENT_STARTED) == 1
 
 
 def test_experiment_ending_before_it_starts_is_rejected(client_as: Any, world: World) -> None:
@@ -935,7 +939,7 @@ def test_experiment_is_closed_with_a_decision(client_as: Any, world: World, objs
     objs.experiment.refresh_from_db()
     assert objs.experiment.decision == Experiment.Decision.ADOPT
     assert objs.experiment.result == "Twice as many parents came."
-    assert activities(world.partnership, Activity.Verb.EXPERIMENT_CLOSED) == 1
+    assert activities(world.partnership, Action.EXPERIMENT_CLOSED) == 1
 
 
 def test_experiment_close_needs_a_decision(client_as: Any, world: World, objs: Objects) -> None:
@@ -983,7 +987,7 @@ def test_partner_updates_a_financial_need(client_as: Any, world: World, objs: Ob
     objs.need.refresh_from_db()
     assert objs.need.status == FinancialNeed.Status.PARTLY_MET
     assert objs.need.discussion_notes == "City covers half."
-    activity = Activity.objects.get(partnership=world.partnership, verb=Activity.Verb.NEED_UPDATED)
+    activity = Event.objects.get(partnership_id=world.partnership.pk, action=Action.NEED_UPDATED)
     assert activity.private is True
 
 
@@ -1038,7 +1042,7 @@ def test_empty_post_is_a_rejected_form(client_as: Any, world: World, name: str) 
 
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
-    assert not Activity.objects.filter(partnership=world.partnership).exists()
+    assert not Event.objects.filter(partnership_id=world.partnership.pk).exists()
 
 
 # --- Admin ------------------------------------------------------------------------------
@@ -1068,9 +1072,9 @@ def test_site_staff_browse_partnership_records_and_their_history(
             "experiment",
             "financialneed",
             "planversion",
-            "activity",
         )
     ] + [
+        reverse("admin:core_event_changelist"),
         reverse("admin:partnerships_partnership_change", args=[world.partnership.pk]),
         reverse("admin:partnerships_partnership_history", args=[world.partnership.pk]),
         reverse("admin:partnerships_planversion_change", args=[version.pk]),
@@ -1079,7 +1083,7 @@ def test_site_staff_browse_partnership_records_and_their_history(
     for page in pages:
         assert client.get(page).status_code == 200, page
     # The timeline and published plans are records, not something to edit by hand.
-    assert client.get(reverse("admin:partnerships_activity_add")).status_code == 403
+    assert client.get(reverse("admin:core_event_add")).status_code == 403
     assert (
         client.post(
             reverse("admin:partnerships_planversion_change", args=[version.pk]), {"note": "x"}

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.models import Event
+from partnerships.events import Action
 from partnerships.models import (
-    Activity,
     CheckIn,
     Experiment,
     PlanSection,
@@ -80,14 +81,17 @@ def rich(world: World) -> World:
         ends_on=TODAY,
     )
     f.FinancialNeedFactory(partnership=p, purpose="A refrigerated van")
-    Activity.objects.create(
-        partnership=p, actor=world.entrepreneur, verb=Activity.Verb.PROGRESS_LOGGED, summary="Lunch"
-    )
-    Activity.objects.create(
-        partnership=p,
+    Event.objects.create(
+        partnership_id=p.pk,
         actor=world.entrepreneur,
-        verb=Activity.Verb.NEED_STATED,
-        summary="Van money 25000 USD",
+        action=Action.PROGRESS_LOGGED,
+        data={"summary": "Lunch"},
+    )
+    Event.objects.create(
+        partnership_id=p.pk,
+        actor=world.entrepreneur,
+        action=Action.NEED_STATED,
+        data={"summary": "Van money 25000 USD"},
         private=True,
     )
     return world
@@ -361,8 +365,10 @@ def test_timeline_hides_private_money_lines_from_the_beneficiary(rich: World, cl
 def test_timeline_is_paginated(world: World, client_as, settings) -> None:
     settings.TANDEM_PAGE_SIZE = 3
     for n in range(5):
-        Activity.objects.create(
-            partnership=world.partnership, verb=Activity.Verb.UPDATED, summary=f"change {n}"
+        Event.objects.create(
+            partnership_id=world.partnership.pk,
+            action=Action.UPDATED,
+            data={"summary": f"change {n}"},
         )
     url = _url(world, "partnerships:timeline", {})
     assert client_as("city_staff").get(url).content.decode().count("change ") == 3
@@ -394,7 +400,9 @@ def test_query_count_does_not_grow_with_the_rows(world: World, client_as, name) 
             )
             held.attendees.add(world.entrepreneur)
             held.attending_organizations.add(world.enterprise)
-            Activity.objects.create(partnership=p, actor=world.entrepreneur, verb="updated")
+            Event.objects.create(
+                partnership_id=p.pk, actor=world.entrepreneur, action=Action.UPDATED
+            )
 
     add_rows(1)
     with CaptureQueriesContext(connection) as few:

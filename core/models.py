@@ -1,0 +1,91 @@
+"""The event log: one row for everything that happens in Tandem.
+
+A row says who acted (a person, an API token with the person behind it, or
+the system), what happened as a dotted action name, which object it concerns,
+which partnership and organization it belongs to, and the facts as data: ids,
+old and new values, names as they were. Never a sentence: the reader's
+language renders it at display time (:mod:`core.events`).
+
+The partnership and organization are kept as plain ids, not foreign keys, so
+this room depends on no room above it, and the log outlives what it tells of.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def of_partnership(self, partnership_id: int) -> EventQuerySet:
+        return self.filter(partnership_id=partnership_id)
+
+    def of_organization(self, organization_id: int) -> EventQuerySet:
+        return self.filter(organization_id=organization_id)
+
+
+class Event(models.Model):
+    class ActorKind(models.TextChoices):
+        PERSON = "person", _("A person")
+        TOKEN = "token", _("An API token")
+        SYSTEM = "system", _("Tandem")
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=100)
+    actor_kind = models.CharField(
+        _("actor kind"), max_length=8, choices=ActorKind.choices, default=ActorKind.PERSON
+    )
+    # The person who acted, or the person behind the token; empty for the system.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    # The API token's id and name as they were; the token model lives in the API room.
+    token_id = models.BigIntegerField(null=True, blank=True)
+    token_name = models.CharField(max_length=100, blank=True)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_id = models.BigIntegerField(null=True, blank=True)
+    partnership_id = models.BigIntegerField(null=True, blank=True)
+    organization_id = models.BigIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # Private events (money) are shown to the partner organizations only.
+    private = models.BooleanField(default=False)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["partnership_id", "-created_at", "-id"], name="event_partnership_idx"
+            ),
+            models.Index(
+                fields=["organization_id", "-created_at", "-id"], name="event_organization_idx"
+            ),
+            models.Index(fields=["action", "created_at"], name="event_action_idx"),
+        ]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def actor_display(self) -> str:
+        from core.events import actor_display
+
+        return actor_display(self)
+
+    def describe(self) -> str:
+        from core.events import describe
+
+        return describe(self)

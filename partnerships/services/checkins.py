@@ -1,0 +1,153 @@
+"""Check-ins: always one scheduled ahead, and each recorded as held or missed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization
+from partnerships import permissions as perms
+from partnerships.events import Action
+from partnerships.models import CheckIn, Partnership
+from partnerships.services._common import (
+    attribute,
+    moment,
+    not_in_future,
+    not_too_far_ahead,
+    record,
+    require,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def checkin_ensure_next(*, partnership: Partnership, at: datetime | None = None) -> CheckIn | None:
+    """Keeps one check-in scheduled ahead for every partnership that is not closed.
+
+    Idempotent: called after a check-in is recorded and by the periodic sweep.
+    """
+    with transaction.atomic():
+        # The sweep and a recorded check-in may race: the row lock makes the second caller
+        # wait and then find the check-in the first one scheduled. The status is read under
+        # the lock too, so a partnership closed meanwhile gets nothing new.
+        status = (
+            Partnership.objects.select_for_update()
+            .filter(pk=partnership.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status is None or status == Partnership.Status.CLOSED:
+            return None
+        return _schedule_next(partnership, today=timezone.localdate(moment(at)))
+
+
+def _schedule_next(partnership: Partnership, *, today: date) -> CheckIn | None:
+    if partnership.checkins.filter(status=CheckIn.Status.SCHEDULED).exists():
+        return None
+    last = (
+        partnership.checkins.exclude(status=CheckIn.Status.SCHEDULED)
+        .order_by("-due_date")
+        .values_list("held_on", "due_date")
+        .first()
+    )
+    base = (last[0] or last[1]) if last else max(partnership.start_date, today)
+    try:
+        due = base + partnership.cadence_interval()
+    except OverflowError:
+        # A date stored before dates were bounded, at the end of the calendar: nothing follows.
+        return None
+    if due < today:
+        due = today + partnership.cadence_interval()
+    return CheckIn.objects.create(partnership=partnership, due_date=due)
+
+
+@transaction.atomic
+def checkin_schedule(
+    *, actor: User, partnership: Partnership, due_date: date, at: datetime | None = None
+) -> CheckIn:
+    now = moment(at)
+    today = timezone.localdate(now)
+    require(perms.can_contribute(actor, partnership))
+    if due_date < today:
+        raise ValidationError({"due_date": _("Choose today or a later date.")})
+    not_too_far_ahead(due_date, "due_date", today=today)
+    if partnership.checkins.filter(status=CheckIn.Status.SCHEDULED, due_date=due_date).exists():
+        raise ValidationError({"due_date": _("A check-in is already scheduled on this date.")})
+    checkin = attribute(CheckIn(partnership=partnership, due_date=due_date), actor, at)
+    checkin.save()
+    record(
+        partnership,
+        actor,
+        Action.CHECKIN_SCHEDULED,
+        target=checkin,
+        data={"due_date": due_date},
+        at=now,
+    )
+    return checkin
+
+
+@transaction.atomic
+def checkin_record(
+    *,
+    actor: User,
+    checkin: CheckIn,
+    held: bool,
+    held_on: date | None = None,
+    attendees: Iterable[User] = (),
+    attending_organizations: Iterable[Organization] = (),
+    notes: str = "",
+    decisions: str = "",
+    follow_ups: str = "",
+    at: datetime | None = None,
+) -> CheckIn:
+    now = moment(at)
+    partnership = checkin.partnership
+    require(perms.can_contribute(actor, partnership))
+    checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+    if checkin.status != CheckIn.Status.SCHEDULED:
+        raise ValidationError(_("This check-in has already been recorded."))
+    if held:
+        if held_on is None:
+            raise ValidationError({"held_on": _("Say when the check-in was held.")})
+        not_in_future(held_on, "held_on", today=timezone.localdate(now))
+    allowed_orgs = perms.partner_organization_ids(partnership) | {partnership.city_id}
+    orgs = list(attending_organizations)
+    if any(org.pk not in allowed_orgs for org in orgs):
+        raise ValidationError({"attending_organizations": _("Choose partner organizations only.")})
+    # A check-in's attendees read its notes later: only people of the partnership qualify.
+    people = list(attendees)
+    if any(not perms.can_view(person, partnership) for person in people):
+        raise ValidationError({"attendees": _("Choose people of this partnership only.")})
+    checkin.status = CheckIn.Status.HELD if held else CheckIn.Status.MISSED
+    checkin.held_on = held_on if held else None
+    checkin.notes = notes.strip()
+    checkin.decisions = decisions.strip()
+    checkin.follow_ups = follow_ups.strip()
+    checkin.recorded_by = actor
+    checkin.recorded_at = now
+    attribute(checkin, actor, at).save()
+    checkin.attendees.set(people)
+    checkin.attending_organizations.set(orgs)
+    record(
+        partnership,
+        actor,
+        Action.CHECKIN_RECORDED,
+        target=checkin,
+        data={
+            "held": held,
+            "held_on": checkin.held_on,
+            "due_date": checkin.due_date,
+            "attendees": len(people),
+            "organizations": len(orgs),
+        },
+        at=now,
+    )
+    checkin_ensure_next(partnership=partnership, at=now)
+    return checkin

@@ -1,0 +1,282 @@
+"""What the partners learn: progress, indicators with their measurements, experiments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization
+from partnerships import permissions as perms
+from partnerships.events import Action
+from partnerships.models import (
+    Experiment,
+    Indicator,
+    Lever,
+    Measurement,
+    Partnership,
+    ProgressUpdate,
+)
+from partnerships.services._common import (
+    acting_organization,
+    attribute,
+    moment,
+    not_in_future,
+    record,
+    require,
+    required_text,
+    within_length,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from playbook.models import Practice
+
+
+def decimal_value(value: Any, field: str) -> Decimal:
+    """A number as a money or measurement column stores it, or a message for the field."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Enter a number.")}) from None
+    if not number.is_finite() or abs(number) >= Decimal("1e12"):
+        raise ValidationError({field: _("Enter a number of a sensible size.")})
+    # Rounded here as the column would store it, so the checks below see the stored value
+    # (0.001 is not "more than zero") and rounding can never overflow the column.
+    number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if abs(number) >= Decimal("1e12"):
+        raise ValidationError({field: _("Enter a number of a sensible size.")})
+    return number
+
+
+@transaction.atomic
+def progress_log(
+    *,
+    actor: User,
+    partnership: Partnership,
+    organization: Organization,
+    text: str,
+    on: date | None = None,
+    practices: Iterable[Practice] = (),
+    levers: Iterable[str] = (),
+    at: datetime | None = None,
+) -> ProgressUpdate:
+    now = moment(at)
+    require(perms.can_contribute(actor, partnership))
+    required_text({"text": text})
+    acting_organization(actor, partnership, organization)
+    not_in_future(on, "date", today=timezone.localdate(now))
+    lever_list = list(dict.fromkeys(levers))
+    if any(code not in Lever.values for code in lever_list):
+        raise ValidationError({"levers": _("Choose levers from the list.")})
+    practice_list = list(practices)
+    update = attribute(
+        ProgressUpdate(
+            partnership=partnership,
+            author=actor,
+            organization=organization,
+            date=on or timezone.localdate(now),
+            text=text.strip(),
+            levers=lever_list,
+            created_at=now,
+        ),
+        actor,
+        at,
+    )
+    update.save()
+    update.practices.set(practice_list)
+    record(
+        partnership,
+        actor,
+        Action.PROGRESS_LOGGED,
+        target=update,
+        data={
+            "organization_id": organization.pk,
+            "date": update.date,
+            "excerpt": update.text[:120],
+            "practice_ids": [p.pk for p in practice_list],
+            "levers": lever_list,
+        },
+        at=now,
+    )
+    return update
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    actor: User,
+    partnership: Partnership,
+    name: str,
+    unit: str,
+    direction: str,
+    baseline: Any,
+    target: Any,
+    target_date: date,
+    at: datetime | None = None,
+) -> Indicator:
+    require(perms.can_contribute(actor, partnership))
+    required_text({"name": name, "unit": unit})
+    within_length(Indicator, {"name": name, "unit": unit})
+    baseline_d, target_d = decimal_value(baseline, "baseline"), decimal_value(target, "target")
+    if direction not in Indicator.Direction.values:
+        raise ValidationError({"direction": _("Choose a direction.")})
+    if baseline_d == target_d:
+        raise ValidationError({"target": _("The target should differ from the baseline.")})
+    if (direction == Indicator.Direction.UP) != (target_d > baseline_d):
+        raise ValidationError({"target": _("The target does not match the direction you chose.")})
+    indicator = attribute(
+        Indicator(
+            partnership=partnership,
+            name=name.strip(),
+            unit=unit.strip(),
+            direction=direction,
+            baseline=baseline_d,
+            target=target_d,
+            target_date=target_date,
+            created_by=actor,
+        ),
+        actor,
+        at,
+    )
+    indicator.save()
+    record(
+        partnership,
+        actor,
+        Action.INDICATOR_ADDED,
+        target=indicator,
+        data={"name": indicator.name, "unit": indicator.unit},
+        at=moment(at),
+    )
+    return indicator
+
+
+@transaction.atomic
+def measurement_add(
+    *,
+    actor: User,
+    indicator: Indicator,
+    on: date,
+    value: Any,
+    source: str,
+    at: datetime | None = None,
+) -> Measurement:
+    now = moment(at)
+    partnership = indicator.partnership
+    require(perms.can_contribute(actor, partnership))
+    required_text({"source": source})
+    within_length(Measurement, {"source": source})
+    not_in_future(on, "date", today=timezone.localdate(now))
+    measurement = attribute(
+        Measurement(
+            indicator=indicator,
+            date=on,
+            value=decimal_value(value, "value"),
+            source=source.strip(),
+            entered_by=actor,
+            created_at=now,
+        ),
+        actor,
+        at,
+    )
+    measurement.save()
+    record(
+        partnership,
+        actor,
+        Action.MEASUREMENT_ADDED,
+        target=measurement,
+        data={
+            "indicator_id": indicator.pk,
+            "indicator": indicator.name,
+            "value": str(measurement.value),
+            "unit": indicator.unit,
+            "date": on,
+        },
+        at=now,
+    )
+    return measurement
+
+
+@transaction.atomic
+def experiment_start(
+    *,
+    actor: User,
+    partnership: Partnership,
+    title: str,
+    hypothesis: str,
+    what_is_tried: str,
+    started_on: date | None = None,
+    ends_on: date | None = None,
+    at: datetime | None = None,
+) -> Experiment:
+    now = moment(at)
+    require(perms.can_contribute(actor, partnership))
+    required_text({"title": title, "hypothesis": hypothesis, "what_is_tried": what_is_tried})
+    within_length(Experiment, {"title": title})
+    started = started_on or timezone.localdate(now)
+    if ends_on is not None and ends_on < started:
+        raise ValidationError({"ends_on": _("The end comes before the start.")})
+    experiment = attribute(
+        Experiment(
+            partnership=partnership,
+            title=title.strip(),
+            hypothesis=hypothesis.strip(),
+            what_is_tried=what_is_tried.strip(),
+            started_on=started,
+            ends_on=ends_on,
+            created_by=actor,
+        ),
+        actor,
+        at,
+    )
+    experiment.save()
+    record(
+        partnership,
+        actor,
+        Action.EXPERIMENT_STARTED,
+        target=experiment,
+        data={"title": experiment.title, "started_on": started, "ends_on": ends_on},
+        at=now,
+    )
+    return experiment
+
+
+@transaction.atomic
+def experiment_close(
+    *,
+    actor: User,
+    experiment: Experiment,
+    result: str,
+    decision: str,
+    ended_on: date | None = None,
+    at: datetime | None = None,
+) -> Experiment:
+    now = moment(at)
+    require(perms.can_contribute(actor, experiment.partnership))
+    required_text({"result": result})
+    if decision not in Experiment.Decision.values:
+        raise ValidationError({"decision": _("Choose adopt, adapt or abandon.")})
+    if experiment.decision:
+        raise ValidationError(_("This experiment is already closed."))
+    ended = ended_on or timezone.localdate(now)
+    if ended < experiment.started_on:
+        raise ValidationError({"ended_on": _("The end comes before the start.")})
+    experiment.result = result.strip()
+    experiment.decision = decision
+    experiment.ends_on = ended
+    attribute(experiment, actor, at).save()
+    record(
+        experiment.partnership,
+        actor,
+        Action.EXPERIMENT_CLOSED,
+        target=experiment,
+        data={"title": experiment.title, "decision": decision, "ended_on": ended},
+        at=now,
+    )
+    return experiment

@@ -1,0 +1,117 @@
+"""Financial needs, stated openly to the partners and to no one else."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization
+from partnerships import permissions as perms
+from partnerships.events import Action
+from partnerships.models import FinancialNeed, Partnership
+from partnerships.services._common import (
+    acting_organization,
+    attribute,
+    moment,
+    record,
+    require,
+    required_text,
+    within_length,
+)
+from partnerships.services.evidence import decimal_value
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+@transaction.atomic
+def need_state(
+    *,
+    actor: User,
+    partnership: Partnership,
+    organization: Organization,
+    amount: Any,
+    currency: str,
+    period: str,
+    purpose: str,
+    at: datetime | None = None,
+) -> FinancialNeed:
+    now = moment(at)
+    require(perms.can_state_need(actor, partnership))
+    required_text({"period": period, "purpose": purpose})
+    within_length(FinancialNeed, {"period": period})
+    acting_organization(actor, partnership, organization)
+    amount_d = decimal_value(amount, "amount")
+    if amount_d <= 0:
+        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    code = (currency or "").strip().upper()
+    # isalpha() alone would take "ÉUR": currency codes are three ASCII letters.
+    if len(code) != 3 or not (code.isascii() and code.isalpha()):
+        raise ValidationError({"currency": _("Use a three-letter currency code, such as USD.")})
+    need = attribute(
+        FinancialNeed(
+            partnership=partnership,
+            organization=organization,
+            amount=amount_d,
+            currency=code,
+            period=period.strip(),
+            purpose=purpose.strip(),
+            stated_by=actor,
+            created_at=now,
+        ),
+        actor,
+        at,
+    )
+    need.save()
+    # Money is private to the partner organizations: so is its event.
+    record(
+        partnership,
+        actor,
+        Action.NEED_STATED,
+        target=need,
+        data={
+            "organization_id": organization.pk,
+            "organization": organization.name,
+            "amount": str(amount_d),
+            "currency": code,
+        },
+        private=True,
+        at=now,
+    )
+    return need
+
+
+@transaction.atomic
+def need_update(
+    *,
+    actor: User,
+    need: FinancialNeed,
+    status: str,
+    discussion_notes: str = "",
+    at: datetime | None = None,
+) -> FinancialNeed:
+    require(perms.can_see_money(actor, need.partnership))
+    if status not in FinancialNeed.Status.values:
+        raise ValidationError({"status": _("Choose a valid status.")})
+    old_status = need.status
+    need.status = status
+    need.discussion_notes = discussion_notes.strip()
+    attribute(need, actor, at).save(update_fields=["status", "discussion_notes"])
+    record(
+        need.partnership,
+        actor,
+        Action.NEED_UPDATED,
+        target=need,
+        data={
+            "organization_id": need.organization_id,
+            "organization": need.organization.name,
+            "status": [old_status, status],
+        },
+        private=True,
+        at=moment(at),
+    )
+    return need

@@ -1,0 +1,433 @@
+"""The partnership itself, its partners and their responsibilities."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization
+from partnerships import permissions as perms
+from partnerships.events import Action
+from partnerships.models import Partner, Partnership, Reframing, Responsibility, StageChange
+from partnerships.services._common import (
+    attribute,
+    moment,
+    not_in_future,
+    not_too_far_ahead,
+    record,
+    require,
+    required_text,
+    within_length,
+)
+from partnerships.services.checkins import checkin_ensure_next
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from playbook.models import ModelPathway, Stage
+
+
+def _public_needs_summary(visibility: str, public_summary: str) -> None:
+    if visibility == Partnership.Visibility.PUBLIC_SUMMARY and not public_summary.strip():
+        raise ValidationError(
+            {
+                "public_summary": _(
+                    "Write the summary the public will read, or keep the partnership private."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    actor: User,
+    city: Organization,
+    lead: Organization,
+    title: str,
+    goal: str,
+    problem_statement: str,
+    lead_role: str = "",
+    pathway: ModelPathway | None = None,
+    stage: Stage | None = None,
+    status: str = Partnership.Status.EXPLORING,
+    cadence: str = Partnership.Cadence.MONTHLY,
+    start_date: date | None = None,
+    point_of_contact: User | None = None,
+    visibility: str = Partnership.Visibility.PRIVATE,
+    public_summary: str = "",
+    at: datetime | None = None,
+) -> Partnership:
+    now = moment(at)
+    today = timezone.localdate(now)
+    require(perms.can_create_partnership(actor, city.pk))
+    required_text({"title": title, "goal": goal, "problem_statement": problem_statement})
+    not_too_far_ahead(start_date, "start_date", today=today)
+    _public_needs_summary(visibility, public_summary)
+    if not city.is_city:
+        raise ValidationError({"city": _("Choose a city government.")})
+    if lead.is_city:
+        raise ValidationError({"lead": _("The lead partner must be a social enterprise or group.")})
+    if stage is not None and pathway is not None and stage.pathway_id != pathway.pk:
+        raise ValidationError({"stage": _("This stage belongs to another pathway.")})
+    if pathway is None and stage is not None:
+        pathway = stage.pathway
+    if pathway is not None and stage is None:
+        stage = pathway.stages.order_by("order").first()
+    contact = point_of_contact or actor
+    if city.pk not in contact.city_ids():
+        raise ValidationError(
+            {"point_of_contact": _("The point of contact must work for the city.")}
+        )
+
+    partnership = attribute(
+        Partnership(
+            title=title.strip(),
+            city=city,
+            lead=lead,
+            goal=goal.strip(),
+            problem_statement=problem_statement.strip(),
+            pathway=pathway,
+            stage=stage,
+            status=status,
+            cadence=cadence,
+            start_date=start_date or today,
+            point_of_contact=contact,
+            visibility=visibility,
+            public_summary=public_summary.strip(),
+            created_at=now,
+            last_activity_at=now,
+        ),
+        actor,
+        at,
+    )
+    partnership.full_clean()
+    partnership.save()
+    attribute(
+        Partner(
+            partnership=partnership,
+            organization=lead,
+            role_description=lead_role.strip() or _("Leads the work."),
+            joined_on=partnership.start_date,
+            added_by=actor,
+        ),
+        actor,
+        at,
+    ).save()
+    if stage is not None:
+        StageChange.objects.create(
+            partnership=partnership,
+            from_stage=None,
+            to_stage=stage,
+            changed_by=actor,
+            changed_at=now,
+            reason=_("Starting stage."),
+        )
+    record(
+        partnership,
+        actor,
+        Action.CREATED,
+        target=partnership,
+        data={"title": partnership.title, "lead_id": lead.pk},
+        at=now,
+    )
+    checkin_ensure_next(partnership=partnership, at=now)
+    return partnership
+
+
+UPDATABLE_FIELDS = {
+    "title",
+    "goal",
+    "status",
+    "cadence",
+    "start_date",
+    "point_of_contact",
+    "visibility",
+    "public_summary",
+}
+
+
+@transaction.atomic
+def partnership_update(
+    *, actor: User, partnership: Partnership, at: datetime | None = None, **changes: Any
+) -> Partnership:
+    now = moment(at)
+    require(perms.can_manage(actor, partnership))
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Cannot update {sorted(unknown)}")
+    not_too_far_ahead(changes.get("start_date"), "start_date", today=timezone.localdate(now))
+    contact = changes.get("point_of_contact")
+    if contact is not None and partnership.city_id not in contact.city_ids():
+        raise ValidationError(
+            {"point_of_contact": _("The point of contact must work for the city.")}
+        )
+    _public_needs_summary(
+        changes.get("visibility", partnership.visibility),
+        changes.get("public_summary", partnership.public_summary) or "",
+    )
+    original = {name: getattr(partnership, name) for name in changes}
+    for name, value in changes.items():
+        setattr(partnership, name, value.strip() if isinstance(value, str) else value)
+    try:
+        partnership.full_clean()
+    except ValidationError:
+        # The caller's instance must still show what is stored, not the refused values.
+        for name, value in original.items():
+            setattr(partnership, name, value)
+        raise
+    attribute(partnership, actor, at).save()
+    record(
+        partnership,
+        actor,
+        Action.UPDATED,
+        target=partnership,
+        data={
+            "changes": {
+                name: [original[name], getattr(partnership, name)]
+                for name in sorted(changes)
+                if original[name] != getattr(partnership, name)
+            }
+        },
+        at=now,
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_reframe(
+    *,
+    actor: User,
+    partnership: Partnership,
+    statement: str,
+    learned: str,
+    reframed_on: date | None = None,
+    at: datetime | None = None,
+) -> Reframing:
+    now = moment(at)
+    require(perms.can_contribute(actor, partnership))
+    required_text({"statement": statement, "learned": learned})
+    not_in_future(reframed_on, "reframed_on", today=timezone.localdate(now))
+    if statement.strip() == partnership.problem_statement.strip():
+        raise ValidationError(
+            {"statement": _("This is the same as the current problem statement.")}
+        )
+    reframing = attribute(
+        Reframing(
+            partnership=partnership,
+            reframed_on=reframed_on or timezone.localdate(now),
+            previous_statement=partnership.problem_statement,
+            statement=statement.strip(),
+            learned=learned.strip(),
+            author=actor,
+        ),
+        actor,
+        at,
+    )
+    reframing.save()
+    partnership.problem_statement = reframing.statement
+    attribute(partnership, actor, at).save(update_fields=["problem_statement"])
+    record(
+        partnership,
+        actor,
+        Action.REFRAMED,
+        target=reframing,
+        data={"reframed_on": reframing.reframed_on, "learned": reframing.learned},
+        at=now,
+    )
+    return reframing
+
+
+@transaction.atomic
+def partnership_move_stage(
+    *, actor: User, partnership: Partnership, stage: Stage, reason: str, at: datetime | None = None
+) -> StageChange:
+    now = moment(at)
+    require(perms.can_manage(actor, partnership))
+    required_text({"reason": reason})
+    if stage.pk == partnership.stage_id:
+        raise ValidationError({"stage": _("The partnership is already at this stage.")})
+    if partnership.pathway_id is not None and stage.pathway_id != partnership.pathway_id:
+        raise ValidationError({"stage": _("This stage belongs to another pathway.")})
+    from_stage_id = partnership.stage_id
+    change = StageChange.objects.create(
+        partnership=partnership,
+        from_stage_id=from_stage_id,
+        to_stage=stage,
+        changed_by=actor,
+        changed_at=now,
+        reason=reason.strip(),
+    )
+    partnership.stage = stage
+    partnership.pathway_id = stage.pathway_id
+    attribute(partnership, actor, at).save(update_fields=["stage", "pathway"])
+    record(
+        partnership,
+        actor,
+        Action.STAGE_MOVED,
+        target=change,
+        data={"from_stage_id": from_stage_id, "to_stage_id": stage.pk, "to_stage": stage.name},
+        at=now,
+    )
+    return change
+
+
+# --- Partners and responsibilities ----------------------------------------------
+
+
+@transaction.atomic
+def partner_add(
+    *,
+    actor: User,
+    partnership: Partnership,
+    organization: Organization,
+    role_description: str,
+    at: datetime | None = None,
+) -> Partner:
+    now = moment(at)
+    require(perms.can_manage(actor, partnership))
+    required_text({"role_description": role_description})
+    if organization.pk == partnership.city_id:
+        raise ValidationError({"organization": _("The city is already part of this partnership.")})
+    if partnership.partners.filter(organization=organization).exists():
+        raise ValidationError({"organization": _("This organization is already a partner.")})
+    partner = attribute(
+        Partner(
+            partnership=partnership,
+            organization=organization,
+            role_description=role_description.strip(),
+            joined_on=timezone.localdate(now),
+            added_by=actor,
+        ),
+        actor,
+        at,
+    )
+    partner.save()
+    partnership.__dict__.pop("_partner_org_ids", None)
+    record(
+        partnership,
+        actor,
+        Action.PARTNER_ADDED,
+        target=partner,
+        data={"organization_id": organization.pk, "organization": organization.name},
+        at=now,
+    )
+    return partner
+
+
+@transaction.atomic
+def partner_update(
+    *, actor: User, partner: Partner, role_description: str, at: datetime | None = None
+) -> Partner:
+    require(perms.can_manage(actor, partner.partnership))
+    required_text({"role_description": role_description})
+    partner.role_description = role_description.strip()
+    attribute(partner, actor, at).save(update_fields=["role_description"])
+    record(
+        partner.partnership,
+        actor,
+        Action.PARTNER_UPDATED,
+        target=partner,
+        data={
+            "organization_id": partner.organization_id,
+            "organization": partner.organization.name,
+        },
+        at=moment(at),
+    )
+    return partner
+
+
+@transaction.atomic
+def partner_remove(*, actor: User, partner: Partner, at: datetime | None = None) -> None:
+    partnership = partner.partnership
+    require(perms.can_manage(actor, partnership))
+    if partner.organization_id == partnership.lead_id:
+        raise ValidationError(_("The lead partner cannot be removed."))
+    organization = partner.organization
+    attribute(partner, actor, at).delete()
+    partnership.__dict__.pop("_partner_org_ids", None)
+    record(
+        partnership,
+        actor,
+        Action.PARTNER_REMOVED,
+        data={"organization_id": organization.pk, "organization": organization.name},
+        at=moment(at),
+    )
+
+
+@transaction.atomic
+def responsibility_add(
+    *,
+    actor: User,
+    partnership: Partnership,
+    organization: Organization,
+    description: str,
+    due_date: date | None = None,
+    at: datetime | None = None,
+) -> Responsibility:
+    require(perms.can_contribute(actor, partnership))
+    required_text({"description": description})
+    within_length(Responsibility, {"description": description})
+    allowed = perms.partner_organization_ids(partnership) | {partnership.city_id}
+    if organization.pk not in allowed:
+        raise ValidationError({"organization": _("Choose one of the partners.")})
+    responsibility = attribute(
+        Responsibility(
+            partnership=partnership,
+            organization=organization,
+            description=description.strip(),
+            due_date=due_date,
+            created_by=actor,
+        ),
+        actor,
+        at,
+    )
+    responsibility.save()
+    record(
+        partnership,
+        actor,
+        Action.RESPONSIBILITY_ADDED,
+        target=responsibility,
+        data={
+            "organization_id": organization.pk,
+            "description": responsibility.description,
+            "due_date": due_date,
+        },
+        at=moment(at),
+    )
+    return responsibility
+
+
+@transaction.atomic
+def responsibility_update(
+    *,
+    actor: User,
+    responsibility: Responsibility,
+    status: str,
+    due_date: date | None = None,
+    at: datetime | None = None,
+) -> Responsibility:
+    require(perms.can_contribute(actor, responsibility.partnership))
+    if status not in Responsibility.Status.values:
+        raise ValidationError({"status": _("Choose a valid status.")})
+    old_status, old_due = responsibility.status, responsibility.due_date
+    responsibility.status = status
+    responsibility.due_date = due_date
+    attribute(responsibility, actor, at).save(update_fields=["status", "due_date"])
+    record(
+        responsibility.partnership,
+        actor,
+        Action.RESPONSIBILITY_UPDATED,
+        target=responsibility,
+        data={
+            "description": responsibility.description,
+            "status": [old_status, status],
+            "due_date": [old_due, due_date],
+        },
+        at=moment(at),
+    )
+    return responsibility

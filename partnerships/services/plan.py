@@ -1,0 +1,69 @@
+"""The shared plan: versions published one after another, never changed afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from partnerships import permissions as perms
+from partnerships.events import Action
+from partnerships.models import Partnership, PlanSection, PlanVersion
+from partnerships.services._common import moment, record, require, within_length
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+@transaction.atomic
+def plan_publish(
+    *,
+    actor: User,
+    partnership: Partnership,
+    sections: Sequence[tuple[str, str]],
+    note: str = "",
+    at: datetime | None = None,
+) -> PlanVersion:
+    """Publishes a new version; earlier versions stay readable as they were."""
+    now = moment(at)
+    require(perms.can_contribute(actor, partnership))
+    cleaned = [(h.strip(), b.strip()) for h, b in sections if h.strip() or b.strip()]
+    if not cleaned:
+        raise ValidationError({"sections": _("A plan needs at least one section.")})
+    for heading, body in cleaned:
+        if not heading or not body:
+            raise ValidationError({"sections": _("Every section needs a heading and a text.")})
+        limit = PlanSection._meta.get_field("heading").max_length or 0
+        if len(heading) > limit:
+            raise ValidationError(
+                {"sections": _("Keep every heading to %(limit)d characters.") % {"limit": limit}}
+            )
+    within_length(PlanVersion, {"note": note})
+    # Lock the partnership row so two people publishing at once get distinct numbers.
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    last = partnership.plan_versions.aggregate(n=Max("number"))["n"] or 0
+    version = PlanVersion.objects.create(
+        partnership=partnership,
+        number=last + 1,
+        note=note.strip(),
+        published_by=actor,
+        published_at=now,
+    )
+    PlanSection.objects.bulk_create(
+        PlanSection(version=version, order=i, heading=h, body=b)
+        for i, (h, b) in enumerate(cleaned, start=1)
+    )
+    record(
+        partnership,
+        actor,
+        Action.PLAN_PUBLISHED,
+        target=version,
+        data={"number": version.number, "sections": len(cleaned)},
+        at=now,
+    )
+    return version
