@@ -12,7 +12,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
 
     def compute() -> dict[str, object]:
         # The same cached membership rows the page's own checks read: no query of its own.
-        kinds = user.organization_kinds()  # type: ignore[union-attr]
+        kinds = user.organization_kinds()
         return {
             "authenticated": True,
             "is_city_staff": Organization.Kind.CITY in kinds,

@@ -1,6 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from accounts import views as account_views
@@ -9,7 +9,7 @@ from accounts import views as account_views
 admin.site.login = account_views.admin_login  # type: ignore[method-assign]
 admin.site.site_header = "Tandem"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", account_views.healthz, name="healthz"),
 ]
 

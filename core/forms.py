@@ -65,7 +65,7 @@ def attempt[T](
 def _is_fragment_request(request: HttpRequest) -> bool:
     htmx = getattr(request, "htmx", None)
     # A history restore after a cache miss needs the whole page, not the fragment.
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def respond(

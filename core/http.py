@@ -21,4 +21,4 @@ class HtmxHttpRequest(HttpRequest):
 class AuthenticatedHttpRequest(HtmxHttpRequest):
     """A request behind ``login_required``: ``user`` is a signed-in :class:`accounts.User`."""
 
-    user: User  # type: ignore[assignment]
+    user: User

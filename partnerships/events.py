@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.translation import gettext as _
 
 from core.events import renders, when
@@ -79,9 +81,10 @@ def _updated(event: Event) -> str:
     parts = []
     for name, (old, new) in sorted(changes.items()):
         try:
-            label = str(Partnership._meta.get_field(name).verbose_name)
-        except LookupError:
-            label = name
+            field = Partnership._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        label = str(field.verbose_name) if isinstance(field, models.Field) else name
         if name in ("status", "cadence", "visibility"):
             choices = {
                 "status": Partnership.Status,
