@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "playbook",
     "partnerships",
     "beneficiaries",
+    "demo",
 ]
 
 MIDDLEWARE = [

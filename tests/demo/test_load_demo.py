@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization, User
 from beneficiaries.models import Participant
+from demo.people import PASSWORD, PEOPLE
 from partnerships import models as pm
-from partnerships.demo import PASSWORD, PEOPLE
 
 pytestmark = pytest.mark.django_db
 
