@@ -19,10 +19,9 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, User
-from beneficiaries.models import Participant
 from demo.people import ORGANIZATIONS, PASSWORD, PEOPLE
 from partnerships import services
-from partnerships.models import CheckIn, Partnership
+from partnerships.models import CheckIn, Participant, Partnership
 from playbook.models import Practice, Stage
 
 # --- The clock -------------------------------------------------------------------

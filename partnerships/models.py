@@ -42,13 +42,9 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             return self.none()
         org_ids = user.organization_ids()
         if not org_ids and not user.is_superuser:
-            from beneficiaries.models import Participant
-
             return self.filter(
                 Exists(Participant.objects.filter(partnership=OuterRef("pk"), user=user))
             )
-        from beneficiaries.models import Participant
-
         return self.filter(
             Q(city_id__in=user.city_ids())
             | Exists(
@@ -95,8 +91,6 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
         the city's point of contact. Always a subset of what :meth:`visible_to` allows."""
         if not user.is_authenticated:
             return self.none()
-        from beneficiaries.models import Participant
-
         org_ids = user.organization_ids()
         return self.filter(
             Q(lead_id__in=org_ids)
@@ -274,6 +268,45 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} in {self.partnership}"
+
+
+class Participant(models.Model):
+    """A person the partnership is for, taking part in it with lived experience.
+
+    Participants are a partnership's third kind of member, after the city's staff and
+    the partner organizations; they belong to no organization of their own.
+    """
+
+    class Role(models.TextChoices):
+        ADVISOR = "advisor", _("Advisor")
+        CO_PLANNER = "co_planner", _("Co-planner")
+        REVIEWER = "reviewer", _("Reviewer")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ADVISOR)
+    consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "user"], name="unique_participant")
+        ]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) in {self.partnership}"
 
 
 class Reframing(models.Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from beneficiaries.models import Participant
 from demo.replay import Story, World
 from demo.stories.shorthand import (
     ADAPT,
@@ -20,7 +19,7 @@ from demo.stories.shorthand import (
     VALLE_ALTO,
     VALUES,
 )
-from partnerships.models import Lever
+from partnerships.models import Lever, Participant
 
 
 def story(w: World) -> Story:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from beneficiaries.models import Participant
 from demo.replay import Story, World
 from demo.stories.shorthand import (
     ADOPT,
@@ -15,7 +14,7 @@ from demo.stories.shorthand import (
     V_STAFF,
     VALLE_ALTO,
 )
-from partnerships.models import Lever, Partnership
+from partnerships.models import Lever, Participant, Partnership
 
 
 def story(w: World) -> Story:

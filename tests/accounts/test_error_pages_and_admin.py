@@ -100,7 +100,7 @@ def superuser_client(client: Client) -> Client:
         "admin:accounts_organization_add",
         "admin:accounts_membership_changelist",
         "admin:accounts_invitation_changelist",
-        "admin:beneficiaries_participant_changelist",
+        "admin:partnerships_participant_changelist",
     ],
 )
 def test_admin_screens_open(world, superuser_client: Client, url_name: str) -> None:

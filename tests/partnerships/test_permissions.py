@@ -9,9 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from accounts.models import Membership, Organization, User
-from beneficiaries.models import Participant
 from partnerships import permissions as perms
-from partnerships.models import Partnership
+from partnerships.models import Participant, Partnership
 from tests import factories as f
 from tests.conftest import PERSONAS, World
 
