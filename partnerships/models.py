@@ -6,6 +6,7 @@ pages, exports and the API see the same rows. Writes live in ``services.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -230,6 +231,31 @@ class Partnership(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("partnerships:detail", args=[self.pk])
+
+    def partner_organization_ids(self) -> set[int]:
+        """Ids of the lead and the other partner organizations (the city is not among them).
+
+        Permission checks ask for these several times per page, so they are read once per
+        instance and kept on it. Whoever adds or removes a partner calls
+        :meth:`forget_partner_organizations`; a list that prefetched its partners hands them
+        to :meth:`remember_partner_organizations` instead of a query per row.
+        """
+        cached = self.__dict__.get("_partner_organization_ids")
+        if cached is None:
+            cached = set(self.partners.values_list("organization_id", flat=True))
+            cached.add(self.lead_id)
+            self._partner_organization_ids = cached
+        return cached
+
+    def remember_partner_organizations(self, partners: Iterable[Partner]) -> None:
+        """Fills the cache of :meth:`partner_organization_ids` from partners already loaded."""
+        self._partner_organization_ids = {partner.organization_id for partner in partners} | {
+            self.lead_id
+        }
+
+    def forget_partner_organizations(self) -> None:
+        """Drops the cache of :meth:`partner_organization_ids`, after the partners changed."""
+        self.__dict__.pop("_partner_organization_ids", None)
 
     def cadence_interval(self) -> timedelta:
         return {

@@ -332,7 +332,7 @@ def partner_add(
         actor,
     )
     partner.save()
-    partnership.__dict__.pop("_partner_org_ids", None)
+    partnership.forget_partner_organizations()
     _log(partnership, actor, Activity.Verb.PARTNER_ADDED, organization.name)
     return partner
 
@@ -355,7 +355,7 @@ def partner_remove(*, actor: User, partner: Partner) -> None:
         raise ValidationError(_("The lead partner cannot be removed."))
     name = partner.organization.name
     _attribute(partner, actor).delete()
-    partnership.__dict__.pop("_partner_org_ids", None)
+    partnership.forget_partner_organizations()
     _log(partnership, actor, Activity.Verb.PARTNER_REMOVED, name)
 
 
@@ -371,7 +371,7 @@ def responsibility_add(
     _require(perms.can_contribute(actor, partnership))
     _required_text({"description": description})
     _within_length(Responsibility, {"description": description})
-    allowed = perms.partner_organization_ids(partnership) | {partnership.city_id}
+    allowed = partnership.partner_organization_ids() | {partnership.city_id}
     if organization.pk not in allowed:
         raise ValidationError({"organization": _("Choose one of the partners.")})
     responsibility = _attribute(
@@ -530,7 +530,7 @@ def checkin_record(
         if held_on is None:
             raise ValidationError({"held_on": _("Say when the check-in was held.")})
         _not_in_future(held_on, "held_on")
-    allowed_orgs = perms.partner_organization_ids(partnership) | {partnership.city_id}
+    allowed_orgs = partnership.partner_organization_ids() | {partnership.city_id}
     orgs = list(attending_organizations)
     if any(org.pk not in allowed_orgs for org in orgs):
         raise ValidationError({"attending_organizations": _("Choose partner organizations only.")})
