@@ -35,7 +35,11 @@ def can_invite(user: User, organization: Organization) -> bool:
 
 
 def can_revoke_invitation(user: User, invitation: Invitation) -> bool:
-    return _is_admin_of(user, invitation.organization_id)
+    """The organization's administrators, and site staff who may change invitations in the
+    admin, where they withdraw them for support."""
+    return _is_admin_of(user, invitation.organization_id) or (
+        user.is_authenticated and user.is_staff and user.has_perm("accounts.change_invitation")
+    )
 
 
 def can_change_role(user: User, membership: Membership) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 
 from accounts import permissions
 from accounts.models import Invitation, Membership, Organization, User
@@ -55,10 +55,20 @@ def test_anyone_signed_in_starts_an_organization_but_only_site_staff_start_a_cit
     assert permissions.can_create_organization(f.UserFactory(is_staff=True), "city") is True
 
 
-def test_only_its_administrators_withdraw_an_organizations_invitations(world: World) -> None:
+def test_invitations_are_withdrawn_by_administrators_and_site_staff_who_may_change_them(
+    world: World,
+) -> None:
     invitation = Invitation.objects.create(organization=world.city, email="new@example.org")
+    staff = f.UserFactory(is_staff=True)
+    staff_who_may = f.UserFactory(is_staff=True)
+    staff_who_may.user_permissions.add(Permission.objects.get(codename="change_invitation"))
 
     assert permissions.can_revoke_invitation(world.city_admin, invitation)
+    assert permissions.can_revoke_invitation(
+        f.UserFactory(is_staff=True, is_superuser=True), invitation
+    )
+    assert permissions.can_revoke_invitation(staff_who_may, invitation)
+    assert not permissions.can_revoke_invitation(staff, invitation)
     assert not permissions.can_revoke_invitation(world.city_staff, invitation)
     assert not permissions.can_revoke_invitation(world.other_city_staff, invitation)
     assert not permissions.can_revoke_invitation(AnonymousUser(), invitation)
