@@ -38,6 +38,7 @@ messages: install
 	  fi; \
 	fi
 
+# The demo world and its command live in demo/.
 demo: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo

@@ -3,12 +3,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import services
 from accounts.models import Invitation, Membership, Organization, User
 
 
@@ -115,8 +117,15 @@ class InvitationAdmin(admin.ModelAdmin):
             return str(_("expired"))
         return str(_("pending"))
 
-    @admin.action(description=_("Withdraw the selected invitations"))
+    @admin.action(description=_("Withdraw the selected invitations"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[Invitation]) -> None:
-        # Only invitations nobody has used yet; accepted ones are history.
-        count = queryset.pending().update(revoked_at=timezone.now())
+        # Only invitations nobody has used yet; accepted ones are history. Each goes through
+        # the service, which checks again under a lock: one accepted meanwhile is left alone.
+        count = 0
+        for invitation in queryset.pending():
+            try:
+                services.invitation_revoke(actor=request.user, invitation=invitation)
+            except ValidationError:
+                continue
+            count += 1
         self.message_user(request, _("%(count)d invitations withdrawn.") % {"count": count})

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts import permissions
 from accounts.models import Membership, Organization, User
 
 
@@ -17,13 +18,11 @@ class OrganizationCreateForm(forms.ModelForm):
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        if not user.is_staff:
-            # A city's membership decides who sees its portfolio, so site staff create cities.
-            self.fields["kind"].choices = [
-                (value, label)
-                for value, label in self.fields["kind"].choices
-                if value != Organization.Kind.CITY
-            ]
+        self.fields["kind"].choices = [
+            (value, label)
+            for value, label in self.fields["kind"].choices
+            if permissions.can_create_organization(user, value)
+        ]
         self.fields["country"].widget.attrs.update(
             {"maxlength": 2, "autocomplete": "country", "class": "short"}
         )

@@ -1,7 +1,8 @@
 """Every change to people, organizations, memberships and invitations.
 
 Views, the admin, management commands and tasks call these functions; each one
-checks the acting person's rights again, so no caller can skip the rule.
+checks the acting person's rights again (``accounts.permissions``), so no caller
+can skip the rule.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.events import Action
 from accounts.models import Invitation, Membership, Organization, User
 from core.events import log_event
@@ -28,13 +30,8 @@ def _attribute(instance: object, actor: User | None) -> None:
     instance._history_user = actor  # type: ignore[attr-defined]
 
 
-def is_organization_admin(user: User, organization: Organization) -> bool:
-    """The one rule for managing an organization's people, used by views and services alike."""
-    return user.is_authenticated and organization.pk in user.admin_organization_ids()
-
-
-def _require_admin(actor: User, organization: Organization) -> None:
-    if not is_organization_admin(actor, organization):
+def _require(allowed: bool) -> None:
+    if not allowed:
         raise PermissionDenied
 
 
@@ -61,8 +58,7 @@ def organization_create(
         raise PermissionDenied
     if kind not in Organization.Kind.values:
         raise ValidationError({"kind": _("Choose one of the listed kinds.")})
-    if kind == Organization.Kind.CITY and not actor.is_staff:
-        raise PermissionDenied
+    _require(permissions.can_create_organization(actor, kind))
     organization = Organization(
         name=name.strip(),
         kind=kind,
@@ -106,7 +102,7 @@ def _admin_count_locked(organization: Organization) -> int:
 
 @transaction.atomic
 def membership_set_role(*, actor: User, membership: Membership, role: str) -> Membership:
-    _require_admin(actor, membership.organization)
+    _require(permissions.can_change_role(actor, membership))
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose one of the listed roles.")})
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -142,8 +138,7 @@ def membership_set_role(*, actor: User, membership: Membership, role: str) -> Me
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
     """Remove someone from an organization. Administrators may remove anyone; people may leave."""
-    if actor.pk != membership.user_id:
-        _require_admin(actor, membership.organization)
+    _require(permissions.can_remove_member(actor, membership))
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if (
         membership.role == Membership.Role.ADMIN
@@ -178,7 +173,7 @@ def invitation_create(
     *, actor: User, organization: Organization, email: str, role: str = Membership.Role.MEMBER
 ) -> Invitation:
     """Invite an e-mail address into an organization; the e-mail leaves once the row is saved."""
-    _require_admin(actor, organization)
+    _require(permissions.can_invite(actor, organization))
     email = email.strip().lower()
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose one of the listed roles.")})
@@ -309,7 +304,7 @@ def invitation_accept(*, user: User, token: str) -> Membership:
 
 @transaction.atomic
 def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
-    _require_admin(actor, invitation.organization)
+    _require(permissions.can_revoke_invitation(actor, invitation))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(

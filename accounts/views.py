@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts import services
+from accounts import permissions, services
 from accounts.forms import (
     InvitationForm,
     MembershipRoleForm,
@@ -106,14 +106,14 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 def _organization_for_member_or_404(request: HttpRequest, pk: int) -> Organization:
     # Someone outside the organization learns nothing, not even that it exists.
-    if pk not in request.user.organization_ids():
+    if not permissions.is_member(request.user, pk):
         raise Http404
     return get_object_or_404(Organization, pk=pk)
 
 
 def _organization_for_admin_or_404(request: HttpRequest, pk: int) -> Organization:
     organization = _organization_for_member_or_404(request, pk)
-    if not services.is_organization_admin(request.user, organization):
+    if not permissions.is_organization_admin(request.user, organization):
         raise Http404
     return organization
 
@@ -135,15 +135,17 @@ def _render_detail(
     action_error: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    is_admin = services.is_organization_admin(request.user, organization)
+    is_admin = permissions.is_organization_admin(request.user, organization)
     memberships = list(organization.memberships.select_related("user").order_by("user__email"))
     admin_count = sum(1 for m in memberships if m.role == Membership.Role.ADMIN)
+    own_membership = next((m for m in memberships if m.user_id == request.user.pk), None)
     context = {
         "organization": organization,
         "memberships": memberships,
         "is_admin": is_admin,
-        "admin_count": admin_count,
-        "own_membership": next((m for m in memberships if m.user_id == request.user.pk), None),
+        "own_membership": own_membership,
+        "can_leave": own_membership is not None
+        and permissions.can_leave(request.user, own_membership, admin_count=admin_count),
         "role_choices": Membership.Role.choices,
         "action_error": action_error,
     }
@@ -230,9 +232,9 @@ def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> Http
     """Administrators remove people; anyone may leave an organization themselves."""
     organization = _organization_for_member_or_404(request, pk)
     membership = get_object_or_404(Membership, pk=membership_pk, organization=organization)
-    leaving = membership.user_id == request.user.pk
-    if not leaving and not services.is_organization_admin(request.user, organization):
+    if not permissions.can_remove_member(request.user, membership):
         raise Http404
+    leaving = membership.user_id == request.user.pk
     if response := _method_not_allowed_unless_post(request):
         return response
     try:

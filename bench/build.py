@@ -21,7 +21,6 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, User
-from beneficiaries.models import Participant
 from partnerships import models as pm
 from playbook.models import ModelPathway
 
@@ -208,7 +207,7 @@ def build(*, partnerships: int = 10_000, cities: int = 10, seed: int = 1) -> Bui
             pm.Experiment,
             pm.FinancialNeed,
             pm.Activity,
-            Participant,
+            pm.Participant,
         )
     }
     indicators: list[pm.Indicator] = []
@@ -411,8 +410,8 @@ def _history_of(
         )
         act(pm.Activity.Verb.NEED_STATED, p.start_date, "", private=True)
     if rng.random() < 0.1 and residents:
-        add[Participant].append(
-            Participant(
+        add[pm.Participant].append(
+            pm.Participant(
                 partnership_id=p.pk,
                 user_id=rng.choice(residents).pk,
                 invited_by_id=p.point_of_contact_id,

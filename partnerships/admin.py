@@ -20,6 +20,7 @@ from partnerships.models import (
     FinancialNeed,
     Indicator,
     Measurement,
+    Participant,
     Partner,
     Partnership,
     PlanSection,
@@ -65,6 +66,16 @@ class PartnershipAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["city", "lead", "point_of_contact"]
     date_hierarchy = "created_at"
     inlines = [PartnerInline, ResponsibilityInline]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "partnership", "role", "consent_given_at", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__name", "partnership__title"]
+    list_select_related = ["user", "partnership"]
+    autocomplete_fields = ["user", "invited_by"]
+    raw_id_fields = ["partnership"]
 
 
 @admin.register(Reframing)

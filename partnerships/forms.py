@@ -33,7 +33,7 @@ class DateInput(forms.DateInput):
 
 
 def _partner_organizations(partnership: Partnership) -> Any:
-    allowed = perms.partner_organization_ids(partnership) | {partnership.city_id}
+    allowed = partnership.partner_organization_ids() | {partnership.city_id}
     return Organization.objects.filter(pk__in=allowed).order_by("name")
 
 

@@ -6,6 +6,7 @@ pages, exports and the API see the same rows. Writes live in ``services.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -42,13 +43,9 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             return self.none()
         org_ids = user.organization_ids()
         if not org_ids and not user.is_superuser:
-            from beneficiaries.models import Participant
-
             return self.filter(
                 Exists(Participant.objects.filter(partnership=OuterRef("pk"), user=user))
             )
-        from beneficiaries.models import Participant
-
         return self.filter(
             Q(city_id__in=user.city_ids())
             | Exists(
@@ -95,8 +92,6 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
         the city's point of contact. Always a subset of what :meth:`visible_to` allows."""
         if not user.is_authenticated:
             return self.none()
-        from beneficiaries.models import Participant
-
         org_ids = user.organization_ids()
         return self.filter(
             Q(lead_id__in=org_ids)
@@ -237,6 +232,31 @@ class Partnership(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("partnerships:detail", args=[self.pk])
 
+    def partner_organization_ids(self) -> set[int]:
+        """Ids of the lead and the other partner organizations (the city is not among them).
+
+        Permission checks ask for these several times per page, so they are read once per
+        instance and kept on it. Whoever adds or removes a partner calls
+        :meth:`forget_partner_organizations`; a list that prefetched its partners hands them
+        to :meth:`remember_partner_organizations` instead of a query per row.
+        """
+        cached = self.__dict__.get("_partner_organization_ids")
+        if cached is None:
+            cached = set(self.partners.values_list("organization_id", flat=True))
+            cached.add(self.lead_id)
+            self._partner_organization_ids = cached
+        return cached
+
+    def remember_partner_organizations(self, partners: Iterable[Partner]) -> None:
+        """Fills the cache of :meth:`partner_organization_ids` from partners already loaded."""
+        self._partner_organization_ids = {partner.organization_id for partner in partners} | {
+            self.lead_id
+        }
+
+    def forget_partner_organizations(self) -> None:
+        """Drops the cache of :meth:`partner_organization_ids`, after the partners changed."""
+        self.__dict__.pop("_partner_organization_ids", None)
+
     def cadence_interval(self) -> timedelta:
         return {
             self.Cadence.WEEKLY: timedelta(weeks=1),
@@ -274,6 +294,45 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} in {self.partnership}"
+
+
+class Participant(models.Model):
+    """A person the partnership is for, taking part in it with lived experience.
+
+    Participants are a partnership's third kind of member, after the city's staff and
+    the partner organizations; they belong to no organization of their own.
+    """
+
+    class Role(models.TextChoices):
+        ADVISOR = "advisor", _("Advisor")
+        CO_PLANNER = "co_planner", _("Co-planner")
+        REVIEWER = "reviewer", _("Reviewer")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ADVISOR)
+    consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "user"], name="unique_participant")
+        ]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) in {self.partnership}"
 
 
 class Reframing(models.Model):

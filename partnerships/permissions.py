@@ -26,19 +26,10 @@ def is_city_admin(user: User, partnership: Partnership) -> bool:
     return user.is_authenticated and partnership.city_id in user.admin_organization_ids()
 
 
-def partner_organization_ids(partnership: Partnership) -> set[int]:
-    cached = getattr(partnership, "_partner_org_ids", None)
-    if cached is None:
-        cached = set(partnership.partners.values_list("organization_id", flat=True))
-        cached.add(partnership.lead_id)
-        partnership._partner_org_ids = cached  # type: ignore[attr-defined]
-    return cached
-
-
 def is_partner_member(user: User, partnership: Partnership) -> bool:
     """A member of the lead or of another partner organization (not the city)."""
     return user.is_authenticated and bool(
-        user.organization_ids() & partner_organization_ids(partnership)
+        user.organization_ids() & partnership.partner_organization_ids()
     )
 
 
@@ -94,11 +85,24 @@ def can_create_partnership(user: User, city_id: int) -> bool:
     return user.is_authenticated and city_id in user.city_ids()
 
 
+def can_create_any_partnership(user: User) -> bool:
+    """Whether this person may start a partnership for at least one city."""
+    return user.is_authenticated and any(
+        can_create_partnership(user, city_id) for city_id in user.city_ids()
+    )
+
+
+def can_see_portfolio(user: User) -> bool:
+    """The portfolio and its export are for city staff, who see their own cities' partnerships
+    there (``Partnership.objects.of_user_cities``); to anyone else they do not exist."""
+    return user.is_authenticated and bool(user.city_ids())
+
+
 def organizations_for(user: User, partnership: Partnership) -> list[int]:
     """The partner organizations (the city included) this person may act for."""
     if not user.is_authenticated:
         return []
-    allowed = partner_organization_ids(partnership) | {partnership.city_id}
+    allowed = partnership.partner_organization_ids() | {partnership.city_id}
     return sorted(user.organization_ids() & allowed)
 
 

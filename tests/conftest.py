@@ -24,8 +24,7 @@ from django.test import Client
 from django.utils import translation
 
 from accounts.models import Membership, Organization, User
-from beneficiaries.models import Participant
-from partnerships.models import Partnership
+from partnerships.models import Participant, Partnership
 from tests import factories as f
 
 

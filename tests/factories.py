@@ -10,7 +10,6 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, User
-from beneficiaries.models import Participant
 from partnerships import models as pm
 
 
@@ -149,7 +148,7 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
 
 class ParticipantFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Participant
+        model = pm.Participant
 
     partnership = factory.SubFactory(PartnershipFactory)
     user = factory.SubFactory(UserFactory)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "playbook",
     "partnerships",
     "beneficiaries",
+    "demo",
 ]
 
 MIDDLEWARE = [

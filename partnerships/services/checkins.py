@@ -117,7 +117,7 @@ def checkin_record(
         if held_on is None:
             raise ValidationError({"held_on": _("Say when the check-in was held.")})
         not_in_future(held_on, "held_on", today=timezone.localdate(now))
-    allowed_orgs = perms.partner_organization_ids(partnership) | {partnership.city_id}
+    allowed_orgs = partnership.partner_organization_ids() | {partnership.city_id}
     orgs = list(attending_organizations)
     if any(org.pk not in allowed_orgs for org in orgs):
         raise ValidationError({"attending_organizations": _("Choose partner organizations only.")})

@@ -307,7 +307,7 @@ def partner_add(
         at,
     )
     partner.save()
-    partnership.__dict__.pop("_partner_org_ids", None)
+    partnership.forget_partner_organizations()
     record(
         partnership,
         actor,
@@ -349,7 +349,7 @@ def partner_remove(*, actor: User, partner: Partner, at: datetime | None = None)
         raise ValidationError(_("The lead partner cannot be removed."))
     organization = partner.organization
     attribute(partner, actor, at).delete()
-    partnership.__dict__.pop("_partner_org_ids", None)
+    partnership.forget_partner_organizations()
     record(
         partnership,
         actor,
@@ -372,7 +372,7 @@ def responsibility_add(
     require(perms.can_contribute(actor, partnership))
     required_text({"description": description})
     within_length(Responsibility, {"description": description})
-    allowed = perms.partner_organization_ids(partnership) | {partnership.city_id}
+    allowed = partnership.partner_organization_ids() | {partnership.city_id}
     if organization.pk not in allowed:
         raise ValidationError({"organization": _("Choose one of the partners.")})
     responsibility = attribute(

@@ -101,7 +101,7 @@ def _generic(
 @get_or_post
 def partnership_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not user.city_ids():
+    if not perms.can_create_any_partnership(user):
         # Only city staff start partnerships; to anyone else the page does not exist.
         raise Http404
     lead_search = _search_text(request)
@@ -339,7 +339,7 @@ def partner_remove(request: HttpRequest, pk: int, partner_pk: int) -> HttpRespon
 def responsibility_add(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     _require(perms.can_contribute(request.user, partnership))
-    org_ids = perms.partner_organization_ids(partnership) | {partnership.city_id}
+    org_ids = partnership.partner_organization_ids() | {partnership.city_id}
     form = mf.ResponsibilityAddForm(_submitted(request), organization_ids=org_ids)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

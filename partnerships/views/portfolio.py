@@ -194,7 +194,7 @@ def _portfolio_rows_html(values: Iterable[dict[str, Any]], names: PlaybookNames)
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not user.city_ids():
+    if not perms.can_see_portfolio(user):
         # Partners have a home of their own; anyone else has no portfolio to see.
         if user.organization_ids():
             return redirect("partnerships:my")
@@ -225,7 +225,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "is_filtered": filterset.is_filtered,
         "ignored_filters": [str(form.fields[name].label) for name in form.errors],
         "sort_links": _sort_links(active_sort),
-        "can_create": any(perms.can_create_partnership(user, pk) for pk in user.city_ids()),
+        "can_create": perms.can_create_any_partnership(user),
     }
     fragment = _is_htmx_fragment_request(request)
     context["fragment"] = fragment
@@ -283,7 +283,7 @@ def _export_rows(partnerships: QuerySet[Partnership], language: str) -> Iterator
 @login_required
 def portfolio_export(request: HttpRequest) -> StreamingHttpResponse:
     user = request.user
-    if not user.city_ids():
+    if not perms.can_see_portfolio(user):
         raise Http404
     filterset = PortfolioFilter(
         request.GET,
@@ -349,10 +349,8 @@ def my_partnerships(request: HttpRequest) -> HttpResponse:
     rows = []
     for partnership in page_obj.object_list:
         # Fill the cache the permission predicates read, instead of one query per row.
-        partnership._partner_org_ids = {  # type: ignore[attr-defined]
-            partner.organization_id
-            for partner in partnership.partner_rows  # type: ignore[attr-defined]
-        } | {partnership.lead_id}
+        partners: list[Partner] = partnership.partner_rows  # type: ignore[attr-defined]
+        partnership.remember_partner_organizations(partners)
         due = partnership.next_checkin_due  # type: ignore[attr-defined]
         rows.append(
             MyPartnership(
@@ -366,6 +364,6 @@ def my_partnerships(request: HttpRequest) -> HttpResponse:
         "page_obj": page_obj,
         "rows": rows,
         "today": today,
-        "is_city_staff": bool(user.city_ids()),
+        "can_see_portfolio": perms.can_see_portfolio(user),
     }
     return render(request, "partnerships/my_partnerships.html", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -100,7 +101,7 @@ def superuser_client(client: Client) -> Client:
         "admin:accounts_organization_add",
         "admin:accounts_membership_changelist",
         "admin:accounts_invitation_changelist",
-        "admin:beneficiaries_participant_changelist",
+        "admin:partnerships_participant_changelist",
     ],
 )
 def test_admin_screens_open(world, superuser_client: Client, url_name: str) -> None:
@@ -161,3 +162,19 @@ def test_admin_action_withdraws_only_pending_invitations(world, superuser_client
     used.refresh_from_db()
     assert pending.revoked_at is not None
     assert used.revoked_at is None
+
+
+def test_staff_who_may_only_view_invitations_cannot_withdraw_them(world) -> None:
+    staff = f.UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_invitation"))
+    client = Client()
+    client.force_login(staff)
+    pending = Invitation.objects.create(organization=world.city, email="p@example.org")
+
+    client.post(
+        reverse("admin:accounts_invitation_changelist"),
+        {"action": "revoke", "_selected_action": [pending.pk]},
+    )
+
+    pending.refresh_from_db()
+    assert pending.revoked_at is None

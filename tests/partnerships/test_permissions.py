@@ -9,9 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from accounts.models import Membership, Organization, User
-from beneficiaries.models import Participant
 from partnerships import permissions as perms
-from partnerships.models import Partnership
+from partnerships.models import Participant, Partnership
 from tests import factories as f
 from tests.conftest import PERSONAS, World
 
@@ -88,6 +87,17 @@ def test_only_the_citys_people_may_start_a_partnership_there(world: World, perso
     assert perms.can_create_partnership(user, world.other_city.pk) is (
         persona == "other_city_staff"
     )
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_city_staff_have_a_portfolio_and_start_partnerships(
+    world: World, persona: str
+) -> None:
+    user = person(world, persona)
+    city_staff = persona in {"city_staff", "city_admin", "other_city_staff"}
+
+    assert perms.can_see_portfolio(user) is city_staff
+    assert perms.can_create_any_partnership(user) is city_staff
 
 
 @pytest.mark.parametrize(
@@ -197,3 +207,33 @@ def test_a_participant_in_a_partner_organization_gets_the_partners_rights(world:
 
     assert perms.is_participant(world.entrepreneur, partnership)
     assert perms.can_see_money(world.entrepreneur, partnership)
+
+
+def test_partner_organizations_are_read_once_per_instance_until_forgotten(
+    world: World, django_assert_num_queries
+) -> None:
+    partnership = fresh(world.partnership)
+    world.entrepreneur.organization_ids()  # the person's own memberships, read beforehand
+    with django_assert_num_queries(1):
+        assert partnership.partner_organization_ids() == {world.enterprise.pk}
+        assert perms.is_partner_member(world.entrepreneur, partnership)
+        assert perms.organizations_for(world.entrepreneur, partnership) == [world.enterprise.pk]
+
+    group = f.OrganizationFactory(kind=Organization.Kind.COMMUNITY_GROUP)
+    f.PartnerFactory(partnership=partnership, organization=group)
+    assert partnership.partner_organization_ids() == {world.enterprise.pk}
+    partnership.forget_partner_organizations()
+    assert partnership.partner_organization_ids() == {world.enterprise.pk, group.pk}
+
+
+def test_partner_organizations_can_come_from_partners_already_loaded(
+    world: World, django_assert_num_queries
+) -> None:
+    group = f.OrganizationFactory(kind=Organization.Kind.COMMUNITY_GROUP)
+    f.PartnerFactory(partnership=world.partnership, organization=group)
+    partnership = Partnership.objects.prefetch_related("partners").get(pk=world.partnership.pk)
+
+    with django_assert_num_queries(0):
+        partnership.remember_partner_organizations(partnership.partners.all())
+        # The lead counts as a partner whether or not it has a partner row of its own.
+        assert partnership.partner_organization_ids() == {world.enterprise.pk, group.pk}

@@ -11,10 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Organization, User
-from beneficiaries.models import Participant
 from partnerships import permissions as perms
 from partnerships import services
-from partnerships.models import Partnership
+from partnerships.models import Participant, Partnership
 from tests import factories as f
 from tests.conftest import PERSONAS, World
 

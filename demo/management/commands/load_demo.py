@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from partnerships import demo
+from demo.loader import load
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = demo.load()
+        result = load()
         if result.partnerships_created:
             self.stdout.write(
                 self.style.SUCCESS(

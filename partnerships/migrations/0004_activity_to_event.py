@@ -75,7 +75,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0002_portfolio_indexes"),
+        ("partnerships", "0003_participant_from_beneficiaries"),
         ("core", "0001_initial"),
     ]
 

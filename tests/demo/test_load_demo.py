@@ -12,10 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, User
-from beneficiaries.models import Participant
 from core.models import Event
+from demo.people import PASSWORD, PEOPLE
 from partnerships import models as pm
-from partnerships.demo import PASSWORD, PEOPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ COUNTED = [
     Organization,
     User,
     Membership,
-    Participant,
+    pm.Participant,
     pm.Partnership,
     pm.Partner,
     pm.Reframing,
@@ -69,7 +68,7 @@ def test_load_demo_prints_every_login_and_builds_the_world() -> None:
     )
     assert per_city == {"city-of-riverton": 4, "ciudad-de-valle-alto": 3}
     assert pm.Partnership.objects.values("pathway").distinct().count() == 3
-    assert Participant.objects.count() == 3
+    assert pm.Participant.objects.count() == 3
 
 
 def test_every_demo_partnership_has_a_history_told_through_the_services() -> None:

@@ -1,0 +1,64 @@
+"""Who may see and do what with organizations and their people.
+
+Views, forms, the admin and the services in ``accounts.services`` ask these
+predicates; none decides on its own. An organization a person may not see must
+read as "not found".
+"""
+
+from __future__ import annotations
+
+from accounts.models import Invitation, Membership, Organization, User
+
+
+def _is_admin_of(user: User, organization_id: int) -> bool:
+    return user.is_authenticated and organization_id in user.admin_organization_ids()
+
+
+def is_member(user: User, organization_id: int) -> bool:
+    """Members see an organization and its people; to anyone else it does not exist."""
+    return user.is_authenticated and organization_id in user.organization_ids()
+
+
+def is_organization_admin(user: User, organization: Organization) -> bool:
+    """The one rule for managing an organization's people, used by views and services alike."""
+    return _is_admin_of(user, organization.pk)
+
+
+def can_create_organization(user: User, kind: str) -> bool:
+    """Anyone signed in may start an organization. Cities are created by site staff, because
+    a city's membership decides who sees a whole portfolio."""
+    return user.is_authenticated and (kind != Organization.Kind.CITY or user.is_staff)
+
+
+def can_invite(user: User, organization: Organization) -> bool:
+    return is_organization_admin(user, organization)
+
+
+def can_revoke_invitation(user: User, invitation: Invitation) -> bool:
+    """The organization's administrators, and site staff who may change invitations in the
+    admin, where they withdraw them for support."""
+    return _is_admin_of(user, invitation.organization_id) or (
+        user.is_authenticated and user.is_staff and user.has_perm("accounts.change_invitation")
+    )
+
+
+def can_change_role(user: User, membership: Membership) -> bool:
+    return _is_admin_of(user, membership.organization_id)
+
+
+def can_remove_member(user: User, membership: Membership) -> bool:
+    """Administrators may remove anyone; everyone may remove themselves, which is leaving."""
+    return user.is_authenticated and (
+        membership.user_id == user.pk or _is_admin_of(user, membership.organization_id)
+    )
+
+
+def can_leave(user: User, membership: Membership, *, admin_count: int) -> bool:
+    """Whether this person may leave through their own ``membership``, given how many
+    administrators the organization has: its last administrator stays until someone else
+    is one. The service counts again, under a lock, when they do leave."""
+    return (
+        user.is_authenticated
+        and membership.user_id == user.pk
+        and not (membership.role == Membership.Role.ADMIN and admin_count <= 1)
+    )

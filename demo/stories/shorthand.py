@@ -1,0 +1,21 @@
+"""Short names the stories share: practices, the two cities and their staff, and choices."""
+
+BEN = "beneficiaries-as-changemakers"
+AGENCY = "shared-agency"
+BRIDGES = "build-bridges"
+LAB = "always-a-lab"
+TOOLS = "use-all-tools"
+LONG = "the-long-view"
+EXPECT = "honest-expectations"
+VALUES = "shared-values"
+
+RIVERTON = "city-of-riverton"
+VALLE_ALTO = "ciudad-de-valle-alto"
+R_CONTACT = "contact@riverton.example"
+R_ADMIN = "admin@riverton.example"
+V_CONTACT = "contacto@vallealto.example"
+V_STAFF = "enlace@vallealto.example"
+
+UP, DOWN = "up", "down"
+OPEN, IN_PROGRESS, DONE, DROPPED = "open", "in_progress", "done", "dropped"
+ADOPT, ADAPT, ABANDON = "adopt", "adapt", "abandon"
