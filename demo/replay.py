@@ -1,18 +1,17 @@
 """The machinery that replays the demo's history through the services.
 
 A :class:`World` holds the demo's organizations and people; a :class:`Story`
-collects one partnership's events by day and replays them in order, each under
-the clock of its own day.
+collects one partnership's events by day and replays them in order, each
+service called with ``at=`` the moment of its own day, so the timeline, the
+history and the date checks read as if it had happened then.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from unittest import mock
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -23,29 +22,6 @@ from demo.people import ORGANIZATIONS, PASSWORD, PEOPLE
 from partnerships import services
 from partnerships.models import CheckIn, Participant, Partnership
 from playbook.models import Practice, Stage
-
-# --- The clock -------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _clock(moment: datetime) -> Iterator[None]:
-    """Makes ``timezone.now()`` read ``moment`` while one past event is replayed.
-
-    The services stamp the timeline, simple_history and their date checks with the
-    current time; replaying a year in a few seconds needs that time to be the
-    event's, or every line of every timeline would say "just now".
-    """
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
-
-
-def _stamp(obj: Any, **fields: Any) -> None:
-    # Some columns default to the real clock through a function captured at import
-    # time, which the patched clock does not reach; they are set after the fact.
-    type(obj).objects.filter(pk=obj.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(obj, name, value)
-
 
 # --- The world -------------------------------------------------------------------
 
@@ -162,7 +138,7 @@ class Story:
         self.checkin_notes = checkin_notes
         self.missed = missed
         self.record_checkins_until = record_checkins_until
-        self.events: list[tuple[int, int, Callable[[], None]]] = []
+        self.events: list[tuple[int, int, Callable[[datetime], None]]] = []
         self.participants: list[User] = []
         self.recorded = 0
         self.p: Partnership
@@ -170,7 +146,7 @@ class Story:
     def exists(self) -> bool:
         return Partnership.objects.filter(city=self.city, title=self.spec["title"]).exists()
 
-    def _on(self, day: int, action: Callable[[], None]) -> None:
+    def _on(self, day: int, action: Callable[[datetime], None]) -> None:
         if day < self.start:
             raise ValueError(f"{self.spec['title']}: event on day {day} before the start")
         self.events.append((day, len(self.events), action))
@@ -184,28 +160,30 @@ class Story:
     # Events, each replayed through its service ---------------------------------
 
     def partner(self, day: int, org: str, role: str) -> None:
-        def act() -> None:
-            partner = services.partner_add(
+        def act(at: datetime) -> None:
+            services.partner_add(
+                at=at,
                 actor=self.contact,
                 partnership=self.p,
                 organization=self.org(org),
                 role_description=role,
             )
-            _stamp(partner, joined_on=self.w.date(day))
 
         self._on(day, act)
 
     def participant(self, day: int, email: str, role: str) -> None:
-        def act() -> None:
+        def act(at: datetime) -> None:
             # Participants are invited in person; consent is recorded as they join.
-            Participant.objects.create(
+            participant = Participant(
                 partnership=self.p,
                 user=self.user(email),
                 role=role,
-                consent_given_at=self.w.moment(day),
+                consent_given_at=at,
                 invited_by=self.contact,
-                created_at=self.w.moment(day),
+                created_at=at,
             )
+            participant._history_date = at  # type: ignore[attr-defined]
+            participant.save()
             self.participants.append(self.user(email))
 
         self._on(day, act)
@@ -213,7 +191,8 @@ class Story:
     def reframe(self, day: int, by: str, statement: str, learned: str) -> None:
         self._on(
             day,
-            lambda: services.partnership_reframe(
+            lambda at: services.partnership_reframe(
+                at=at,
                 actor=self.user(by),
                 partnership=self.p,
                 statement=statement,
@@ -223,22 +202,22 @@ class Story:
         )
 
     def stage(self, day: int, stage: str, reason: str) -> None:
-        def act() -> None:
-            change = services.partnership_move_stage(
+        def act(at: datetime) -> None:
+            services.partnership_move_stage(
+                at=at,
                 actor=self.contact,
                 partnership=self.p,
                 stage=self.w.stages[(self.pathway, stage)],
                 reason=reason,
             )
-            _stamp(change, changed_at=self.w.moment(day))
 
         self._on(day, act)
 
     def status(self, day: int, status: str) -> None:
         self._on(
             day,
-            lambda: services.partnership_update(
-                actor=self.contact, partnership=self.p, status=status
+            lambda at: services.partnership_update(
+                at=at, actor=self.contact, partnership=self.p, status=status
             ),
         )
 
@@ -255,8 +234,9 @@ class Story:
         made: dict[str, Any] = {}
         due_date = self.w.date(due) if due is not None else None
 
-        def add() -> None:
+        def add(at: datetime) -> None:
             made["r"] = services.responsibility_add(
+                at=at,
                 actor=self.user(by),
                 partnership=self.p,
                 organization=self.org(org),
@@ -268,7 +248,8 @@ class Story:
         if update:
             self._on(
                 update[0],
-                lambda: services.responsibility_update(
+                lambda at: services.responsibility_update(
+                    at=at,
                     actor=self.user(by),
                     responsibility=made["r"],
                     status=update[1],
@@ -277,11 +258,10 @@ class Story:
             )
 
     def plan(self, day: int, by: str, sections: Sequence[tuple[str, str]], note: str) -> None:
-        def act() -> None:
-            version = services.plan_publish(
-                actor=self.user(by), partnership=self.p, sections=sections, note=note
+        def act(at: datetime) -> None:
+            services.plan_publish(
+                at=at, actor=self.user(by), partnership=self.p, sections=sections, note=note
             )
-            _stamp(version, published_at=self.w.moment(day))
 
         self._on(day, act)
 
@@ -294,8 +274,9 @@ class Story:
         practices: Sequence[str],
         levers: Sequence[str],
     ) -> None:
-        def act() -> None:
-            update = services.progress_log(
+        def act(at: datetime) -> None:
+            services.progress_log(
+                at=at,
                 actor=self.user(by),
                 partnership=self.p,
                 organization=self.org(org),
@@ -304,7 +285,6 @@ class Story:
                 practices=[self.w.practices[slug] for slug in practices],
                 levers=levers,
             )
-            _stamp(update, created_at=self.w.moment(day))
 
         self._on(day, act)
 
@@ -324,8 +304,9 @@ class Story:
     ) -> None:
         made: dict[str, Any] = {}
 
-        def create() -> None:
+        def create(at: datetime) -> None:
             made["i"] = services.indicator_create(
+                at=at,
                 actor=self.user(by),
                 partnership=self.p,
                 name=name,
@@ -342,16 +323,16 @@ class Story:
 
     def _measure(
         self, made: dict[str, Any], by: str, day: int, value: str, source: str
-    ) -> Callable[[], None]:
-        def act() -> None:
-            measurement = services.measurement_add(
+    ) -> Callable[[datetime], None]:
+        def act(at: datetime) -> None:
+            services.measurement_add(
+                at=at,
                 actor=self.user(by),
                 indicator=made["i"],
                 on=self.w.date(day),
                 value=Decimal(value),
                 source=source,
             )
-            _stamp(measurement, created_at=self.w.moment(day))
 
         return act
 
@@ -368,8 +349,9 @@ class Story:
     ) -> None:
         made: dict[str, Any] = {}
 
-        def start() -> None:
+        def start(at: datetime) -> None:
             made["e"] = services.experiment_start(
+                at=at,
                 actor=self.user(by),
                 partnership=self.p,
                 title=title,
@@ -383,7 +365,8 @@ class Story:
         if close:
             self._on(
                 close[0],
-                lambda: services.experiment_close(
+                lambda at: services.experiment_close(
+                    at=at,
                     actor=self.user(by),
                     experiment=made["e"],
                     result=close[1],
@@ -406,8 +389,9 @@ class Story:
     ) -> None:
         made: dict[str, Any] = {}
 
-        def state() -> None:
+        def state(at: datetime) -> None:
             made["n"] = services.need_state(
+                at=at,
                 actor=self.user(by),
                 partnership=self.p,
                 organization=self.org(org),
@@ -416,35 +400,37 @@ class Story:
                 period=period,
                 purpose=purpose,
             )
-            _stamp(made["n"], created_at=self.w.moment(day))
 
         self._on(day, state)
         if update:
             when, who, status, notes = update
             self._on(
                 when,
-                lambda: services.need_update(
-                    actor=self.user(who), need=made["n"], status=status, discussion_notes=notes
+                lambda at: services.need_update(
+                    at=at,
+                    actor=self.user(who),
+                    need=made["n"],
+                    status=status,
+                    discussion_notes=notes,
                 ),
             )
 
     # Replay ---------------------------------------------------------------------------
 
     def replay(self) -> Partnership:
-        with _clock(self.w.moment(self.start)):
-            self.p = services.partnership_create(
-                actor=self.contact,
-                city=self.city,
-                lead=self.lead,
-                start_date=self.w.date(self.start),
-                point_of_contact=self.contact,
-                **self.spec,
-            )
-            _stamp(self.p, created_at=self.w.moment(self.start))
+        at = self.w.moment(self.start)
+        self.p = services.partnership_create(
+            at=at,
+            actor=self.contact,
+            city=self.city,
+            lead=self.lead,
+            start_date=self.w.date(self.start),
+            point_of_contact=self.contact,
+            **self.spec,
+        )
         for day, _, action in sorted(self.events, key=lambda e: (e[0], e[1])):
             self._record_checkins_due(through=day)
-            with _clock(self.w.moment(day)):
-                action()
+            action(self.w.moment(day))
         self._record_checkins_due(through=self.record_checkins_until)
         return self.p
 
@@ -469,14 +455,15 @@ class Story:
         notes, decisions = self.checkin_notes[ordinal % len(self.checkin_notes)]
         # A missed check-in is written down the next morning, when nobody turned up.
         day = (checkin.due_date - self.w.today).days + (0 if held else 1)
-        with _clock(self.w.moment(min(day, 0))):
-            services.checkin_record(
-                actor=self.contact,
-                checkin=checkin,
-                held=held,
-                held_on=checkin.due_date if held else None,
-                attendees=attendees if held else (),
-                attending_organizations=organizations if held else (),
-                notes=notes if held else "",
-                decisions=decisions if held else "",
-            )
+        at = self.w.moment(min(day, 0))
+        services.checkin_record(
+            at=at,
+            actor=self.contact,
+            checkin=checkin,
+            held=held,
+            held_on=checkin.due_date if held else None,
+            attendees=attendees if held else (),
+            attending_organizations=organizations if held else (),
+            notes=notes if held else "",
+            decisions=decisions if held else "",
+        )

@@ -45,10 +45,11 @@ def checkin_ensure_next(*, partnership: Partnership, at: datetime | None = None)
         )
         if status is None or status == Partnership.Status.CLOSED:
             return None
-        return _schedule_next(partnership, today=timezone.localdate(moment(at)))
+        return _schedule_next(partnership, at=at)
 
 
-def _schedule_next(partnership: Partnership, *, today: date) -> CheckIn | None:
+def _schedule_next(partnership: Partnership, *, at: datetime | None) -> CheckIn | None:
+    today = timezone.localdate(moment(at))
     if partnership.checkins.filter(status=CheckIn.Status.SCHEDULED).exists():
         return None
     last = (
@@ -65,7 +66,9 @@ def _schedule_next(partnership: Partnership, *, today: date) -> CheckIn | None:
         return None
     if due < today:
         due = today + partnership.cadence_interval()
-    return CheckIn.objects.create(partnership=partnership, due_date=due)
+    checkin = attribute(CheckIn(partnership=partnership, due_date=due), None, at)
+    checkin.save()
+    return checkin
 
 
 @transaction.atomic
