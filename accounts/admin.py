@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
-from accounts.models import Invitation, Membership, Organization, User
+from accounts.models import Invitation, InvitationQuerySet, Membership, Organization, User
+from core.http import AuthenticatedHttpRequest
 
 
 class TandemUserCreationForm(AdminUserCreationForm):
@@ -72,7 +75,9 @@ class UserAdmin(DjangoUserAdmin):
     )
     inlines = [MembershipInline]
 
-    def get_inlines(self, request: HttpRequest, obj: User | None) -> list:
+    def get_inlines(
+        self, request: HttpRequest, obj: User | None
+    ) -> list[type[InlineModelAdmin[Any, Any]]] | tuple[type[InlineModelAdmin[Any, Any]], ...]:
         # Adding a user is just e-mail and password; memberships come once they exist.
         return [] if obj is None else super().get_inlines(request, obj)
 
@@ -118,7 +123,7 @@ class InvitationAdmin(admin.ModelAdmin):
         return str(_("pending"))
 
     @admin.action(description=_("Withdraw the selected invitations"), permissions=["change"])
-    def revoke(self, request: HttpRequest, queryset: QuerySet[Invitation]) -> None:
+    def revoke(self, request: AuthenticatedHttpRequest, queryset: InvitationQuerySet) -> None:
         # Only invitations nobody has used yet; accepted ones are history. Each goes through
         # the service, which checks again under a lock: one accepted meanwhile is left alone.
         count = 0

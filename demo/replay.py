@@ -117,7 +117,7 @@ class Story:
         self.city = world.orgs[city]
         self.lead = world.orgs[lead]
         self.contact = world.users[contact]
-        self.spec = {
+        self.spec: dict[str, Any] = {
             "title": title,
             "goal": goal,
             "problem_statement": problem,
@@ -138,7 +138,7 @@ class Story:
         self.checkin_notes = checkin_notes
         self.missed = missed
         self.record_checkins_until = record_checkins_until
-        self.events: list[tuple[int, int, Callable[[datetime], None]]] = []
+        self.events: list[tuple[int, int, Callable[[datetime], object]]] = []
         self.participants: list[User] = []
         self.recorded = 0
         self.p: Partnership
@@ -146,7 +146,7 @@ class Story:
     def exists(self) -> bool:
         return Partnership.objects.filter(city=self.city, title=self.spec["title"]).exists()
 
-    def _on(self, day: int, action: Callable[[datetime], None]) -> None:
+    def _on(self, day: int, action: Callable[[datetime], object]) -> None:
         if day < self.start:
             raise ValueError(f"{self.spec['title']}: event on day {day} before the start")
         self.events.append((day, len(self.events), action))

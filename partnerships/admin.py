@@ -149,7 +149,7 @@ class PlanSectionInline(ReadOnlyMixin, admin.StackedInline):
     model = PlanSection
     extra = 0
     fields = ["order", "heading", "body"]
-    readonly_fields = fields
+    readonly_fields = ["order", "heading", "body"]
 
 
 @admin.register(PlanVersion)
