@@ -68,7 +68,7 @@ def backwards(apps, schema_editor):
             private=event.private,
             created_at=event.created_at,
         )
-        for event in events.iterator(chunk_size=2000)
+        for event in events.order_by("pk").iterator(chunk_size=2000)
     )
     events.delete()
 
