@@ -54,8 +54,14 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat --loglevel=INFO
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist), each with a test database of its
+# own (test_<name>_gw0, _gw1 ... on PostgreSQL) and its own live server for the browser tests.
+# TEST_WORKERS=0 runs it in this one process (for --pdb); TEST_WORKERS=auto, one per core.
+# PYTEST_ARGS come last, so an -n there wins too.
+TEST_WORKERS ?= 2
+
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

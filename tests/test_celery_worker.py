@@ -41,7 +41,11 @@ def _wait_until_ready(worker: subprocess.Popen[str], log: Path) -> None:
 
 @pytest.fixture
 def worker_queue(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """Starts one worker on a queue of its own, so no other worker can take its tasks."""
+    """Starts one worker on a queue of its own, so no other worker can take its tasks.
+
+    The queue name is unique, so other pytest-xdist workers and other test runs sharing
+    this Redis (and its db) never see these tasks; the results are keyed by task id.
+    """
     queue = f"tandem-test-{uuid.uuid4().hex}"
     log = tmp_path / "worker.log"
     env = {

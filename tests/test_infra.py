@@ -285,11 +285,17 @@ def test_find_python_explains_what_to_install_when_there_is_none(tmp_path: Path)
     assert "Python 3.12 or newer" in found.stderr
 
 
-def _make_dry_run(target: str) -> str:
+# What the caller's make or shell set (`make test PYTEST_ARGS=...` passes it down in
+# MAKEFLAGS) must not change what the Makefile is checked to do by default.
+MAKE_CALLER_VARIABLES = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "TEST_WORKERS", "PYTEST_ARGS"}
+
+
+def _make_dry_run(target: str, *variables: str) -> str:
     # -B: show every step even where the local .venv is already up to date.
     result = subprocess.run(
-        ["make", "-n", "-B", target],
+        ["make", "-n", "-B", target, *variables],
         cwd=BASE_DIR,
+        env={k: v for k, v in os.environ.items() if k not in MAKE_CALLER_VARIABLES},
         capture_output=True,
         text=True,
         timeout=60,
@@ -315,6 +321,20 @@ def test_make_test_installs_the_dev_lock_and_runs_pytest() -> None:
     steps = _make_dry_run("test")
 
     assert steps.index("--require-hashes -r requirements/dev.lock") < steps.index("bin/pytest")
+
+
+def _pytest_arguments(steps: str) -> list[str]:
+    command = steps.splitlines()[-1].split()
+    assert command[0].endswith("bin/pytest")
+    return command[1:]
+
+
+def test_make_test_runs_two_workers_unless_told_otherwise() -> None:
+    default = _make_dry_run("test")
+    serial = _make_dry_run("test", "TEST_WORKERS=0", "PYTEST_ARGS=-x tests/e2e")
+
+    assert _pytest_arguments(default) == ["-n", "2"]
+    assert _pytest_arguments(serial) == ["-n", "0", "-x", "tests/e2e"]
 
 
 def test_ci_script_is_valid_bash_that_stops_at_the_first_failure() -> None:
