@@ -604,7 +604,7 @@ POST_WITHOUT_FORM = {
 
 # --- What "nothing changed" means -------------------------------------------------------
 
-OUR_APPS = ("accounts", "partnerships", "beneficiaries", "playbook", "account")
+OUR_APPS = ("core", "accounts", "partnerships", "beneficiaries", "playbook", "account")
 
 
 def _state() -> dict[str, list[tuple[Any, ...]]]:
