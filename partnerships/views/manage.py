@@ -22,7 +22,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from partnerships import manage_forms as mf
+from core.forms import apply_validation_error
+from partnerships import forms as mf
 from partnerships import permissions as perms
 from partnerships import services
 from partnerships.models import Partnership
@@ -66,7 +67,7 @@ def _attempt[T](form: Any, action: Callable[[], T]) -> T | None:
     try:
         return action()
     except ValidationError as error:
-        mf.add_service_errors(form, error)
+        apply_validation_error(form, error)
         return None
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.forms import apply_validation_error
 from partnerships import permissions as perms
 from partnerships import services
 from partnerships.charts import line_chart
@@ -35,7 +36,6 @@ from partnerships.forms import (
     MeasurementForm,
     NeedForm,
     ProgressForm,
-    apply_validation_error,
 )
 from partnerships.models import (
     CheckIn,
