@@ -12,7 +12,7 @@ indicator) keep unique, well-labelled ids.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -34,9 +34,6 @@ from partnerships.models import (
     Responsibility,
 )
 from playbook.models import ModelPathway, Practice, Stage
-
-if TYPE_CHECKING:
-    from datetime import date
 
 
 def _partner_organizations(partnership: Partnership) -> Any:
@@ -178,7 +175,13 @@ class NeedForm(forms.Form):
         queryset=Organization.objects.none(),
         empty_label=None,
     )
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0.01)
+    # The browser's hint only: the service refuses an amount that is not more than zero.
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"min": "0.01"}),
+    )
     currency = forms.CharField(
         label=_("Currency"),
         max_length=3,
@@ -241,29 +244,13 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.email})" if obj.name else obj.email
 
 
-class _SummaryRuleMixin:
-    """A public partnership needs the summary the public will read."""
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()  # type: ignore[misc]
-        if (
-            cleaned.get("visibility") == Partnership.Visibility.PUBLIC_SUMMARY
-            and not cleaned.get("public_summary", "").strip()
-        ):
-            self.add_error(  # type: ignore[attr-defined]
-                "public_summary",
-                _("Write the summary the public will read, or keep the partnership private."),
-            )
-        return cleaned
-
-
 PUBLIC_SUMMARY_HELP = _(
     "Shown to everyone when the visibility is “public summary”. "
     "Leave out anything private: names of residents, money, internal discussions."
 )
 
 
-class PartnershipCreateForm(_SummaryRuleMixin, forms.Form):
+class PartnershipCreateForm(forms.Form):
     city = forms.ModelChoiceField(
         label=_("City government"),
         queryset=Organization.objects.none(),
@@ -351,30 +338,8 @@ class PartnershipCreateForm(_SummaryRuleMixin, forms.Form):
         )
         self.fields["point_of_contact"].queryset = _city_members(user.city_ids())
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        pathway: ModelPathway | None = cleaned.get("pathway")
-        stage: Stage | None = cleaned.get("stage")
-        if pathway is not None and stage is not None and stage.pathway_id != pathway.pk:
-            self.add_error(
-                "stage",
-                _(
-                    "“%(stage)s” is a stage of the pathway “%(other)s”, not of “%(pathway)s”. "
-                    "Choose a stage of the pathway you picked, or leave it empty."
-                )
-                % {"stage": stage, "other": stage.pathway, "pathway": pathway},
-            )
-        city: Organization | None = cleaned.get("city")
-        contact: User | None = cleaned.get("point_of_contact")
-        if city is not None and contact is not None and city.pk not in contact.city_ids():
-            self.add_error(
-                "point_of_contact",
-                _("%(person)s does not work for %(city)s.") % {"person": contact, "city": city},
-            )
-        return cleaned
 
-
-class PartnershipEditForm(_SummaryRuleMixin, forms.Form):
+class PartnershipEditForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     goal = forms.CharField(
         label=_("Shared goal"),
@@ -426,12 +391,6 @@ class ReframeForm(forms.Form):
         initial=_today_iso,
         help_text=_("When the partners agreed on the new statement."),
     )
-
-    def clean_reframed_on(self) -> date:
-        value: date = self.cleaned_data["reframed_on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("This date is in the future."))
-        return value
 
 
 class StageMoveForm(forms.Form):
@@ -496,7 +455,6 @@ class ResponsibilityAddForm(forms.Form):
         label=_("Who"),
         queryset=Organization.objects.none(),
         help_text=_("The partner organization, or the city, that takes this on."),
-        error_messages={"invalid_choice": _("Choose one of the partners.")},
     )
     description = forms.CharField(label=_("What"), max_length=300)
     due_date = forms.DateField(
@@ -528,61 +486,51 @@ class PlanSectionForm(forms.Form):
         label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        heading = cleaned.get("heading", "").strip()
-        body = cleaned.get("body", "").strip()
-        if body and not heading:
-            self.add_error("heading", _("Give this section a heading."))
-        if heading and not body:
-            self.add_error("body", _("Write the text of this section."))
-        return cleaned
-
-    @property
-    def is_blank(self) -> bool:
-        data = getattr(self, "cleaned_data", {})
-        return not (data.get("heading", "").strip() or data.get("body", "").strip())
-
-
-class BasePlanSectionFormSet(forms.BaseFormSet):
-    def clean(self) -> None:
-        super().clean()
-        if any(form.errors for form in self.forms):
-            return
-        if all(form.is_blank for form in self.forms):
-            raise ValidationError(_("A plan needs at least one section with a heading and a text."))
-
-    def sections(self) -> list[tuple[str, str]]:
-        return [
-            (form.cleaned_data["heading"], form.cleaned_data["body"])
-            for form in self.forms
-            if not form.is_blank
-        ]
-
 
 PlanSectionFormSet = forms.formset_factory(
-    PlanSectionForm,
-    formset=BasePlanSectionFormSet,
-    extra=2,
-    max_num=50,
-    validate_max=True,
-    absolute_max=60,
+    PlanSectionForm, extra=2, max_num=50, validate_max=True, absolute_max=60
 )
 
 
-def plan_initial(version: PlanVersion | None) -> list[dict[str, str]]:
-    if version is None:
-        return []
-    return [{"heading": s.heading, "body": s.body} for s in version.sections.all()]
+class PlanPublishForm(forms.Form):
+    """A new version of the plan: its sections (one form each, in ``sections``) and a note.
 
+    The cleaned data are what ``plan_publish`` takes: ``sections`` as (heading, text)
+    pairs, blank ones included, since the service decides what a section needs.
+    """
 
-class PlanNoteForm(forms.Form):
     note = forms.CharField(
         label=_("What changed"),
         max_length=300,
         required=False,
         help_text=_("A line for the partners and beneficiaries, e.g. “Added the summer outreach”."),
     )
+
+    def __init__(
+        self, data: Any = None, files: Any = None, *, latest: PlanVersion | None, **kwargs: Any
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        initial = (
+            [{"heading": s.heading, "body": s.body} for s in latest.sections.all()]
+            if latest is not None
+            else []
+        )
+        self.sections = PlanSectionFormSet(data, initial=initial, prefix="sections")
+
+    def is_valid(self) -> bool:
+        # Both are checked, so every section shows its own messages too.
+        sections_valid = self.sections.is_valid()
+        return super().is_valid() and sections_valid
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.sections.is_valid():
+            # An extra section left untouched has no cleaned data at all.
+            cleaned["sections"] = [
+                (form.cleaned_data.get("heading", ""), form.cleaned_data.get("body", ""))
+                for form in self.sections
+            ]
+        return cleaned
 
 
 class CheckInScheduleForm(forms.Form):
@@ -595,12 +543,6 @@ class CheckInScheduleForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["due_date"].widget.attrs["min"] = _today_iso()
-
-    def clean_due_date(self) -> date:
-        value: date = self.cleaned_data["due_date"]
-        if value < timezone.localdate():
-            raise ValidationError(_("Choose today or a later date."))
-        return value
 
 
 class IndicatorForm(forms.Form):
@@ -650,13 +592,6 @@ class ExperimentStartForm(forms.Form):
         help_text=_("Optional: when you plan to look at the result."),
     )
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        start, end = cleaned.get("started_on"), cleaned.get("ends_on")
-        if start and end and end < start:
-            self.add_error("ends_on", _("The end comes before the start."))
-        return cleaned
-
 
 class ExperimentCloseForm(forms.Form):
     result = forms.CharField(
@@ -671,16 +606,6 @@ class ExperimentCloseForm(forms.Form):
         help_text=_("Adopt it as it is, adapt it and try again, or abandon it."),
     )
     ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=_today_iso)
-
-    def __init__(self, *args: Any, experiment: Experiment, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.experiment = experiment
-
-    def clean_ended_on(self) -> date:
-        value: date = self.cleaned_data["ended_on"]
-        if value < self.experiment.started_on:
-            raise ValidationError(_("The end comes before the start."))
-        return value
 
 
 class NeedUpdateForm(forms.Form):

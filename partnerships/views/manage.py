@@ -414,17 +414,12 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     _require(perms.can_contribute(request.user, partnership))
     latest = partnership.plan_versions.order_by("-number").first()
-    data = _submitted(request)
-    formset = mf.PlanSectionFormSet(data, initial=mf.plan_initial(latest), prefix="sections")
-    note_form = mf.PlanNoteForm(data)
-    if request.method == "POST" and formset.is_valid() and note_form.is_valid():
+    form = mf.PlanPublishForm(_submitted(request), latest=latest)
+    if request.method == "POST" and form.is_valid():
         version = _attempt(
-            note_form,
+            form,
             lambda: services.plan_publish(
-                actor=request.user,
-                partnership=partnership,
-                sections=formset.sections(),
-                note=note_form.cleaned_data["note"],
+                actor=request.user, partnership=partnership, **form.cleaned_data
             ),
         )
         if version is not None:
@@ -439,8 +434,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
         "plan_publish.html",
         {
             "partnership": partnership,
-            "formset": formset,
-            "note_form": note_form,
+            "form": form,
             "latest": latest,
             "cancel_url": _section_url("plan", partnership),
         },
@@ -553,7 +547,7 @@ def experiment_close(request: HttpRequest, pk: int, experiment_pk: int) -> HttpR
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     experiment = get_object_or_404(partnership.experiments, pk=experiment_pk)
     _require(perms.can_contribute(request.user, partnership))
-    form = mf.ExperimentCloseForm(_submitted(request), experiment=experiment)
+    form = mf.ExperimentCloseForm(_submitted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _attempt(
