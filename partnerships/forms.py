@@ -340,6 +340,8 @@ class PartnershipCreateForm(forms.Form):
 
 
 class PartnershipEditForm(forms.Form):
+    """Its cleaned data are the fields that changed, as ``partnership_update`` takes them."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
     goal = forms.CharField(
         label=_("Shared goal"),
@@ -372,6 +374,10 @@ class PartnershipEditForm(forms.Form):
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.fields["point_of_contact"].queryset = _city_members([partnership.city_id])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        return {name: cleaned[name] for name in self.changed_data if name in cleaned}
 
 
 class ReframeForm(forms.Form):
