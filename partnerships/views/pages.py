@@ -2,21 +2,22 @@
 
 Every view starts from ``get_visible_partnership_or_404`` so a person who may
 not see the partnership gets "not found" everywhere, fragments and exports
-included. The in-place forms post to their own URL: an htmx request gets the
-section's fragment back (200 refreshed, 400 with field messages), a plain POST
-gets a redirect or the full page with the errors, so nothing needs JavaScript.
+included. The in-place forms post to their own URL and go through
+:func:`core.forms.handle`: an htmx request gets the section's fragment back (200
+refreshed, 400 with field messages), a plain POST gets a redirect or the full
+page with the errors, so nothing needs JavaScript. A GET on a form's URL shows
+the form on a page of its own.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,9 +26,9 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from core.forms import apply_validation_error
+from core.forms import bind, handle, require_GET_or_POST
 from partnerships import permissions as perms
 from partnerships import services
 from partnerships.charts import line_chart
@@ -47,9 +48,6 @@ from partnerships.models import (
 )
 from partnerships.spreadsheet import csv_safe
 
-if TYPE_CHECKING:
-    from django import forms
-
 SECTIONS = [
     ("overview", "partnerships:detail", gettext_lazy("Overview")),
     ("plan", "partnerships:plan", gettext_lazy("Plan")),
@@ -60,9 +58,6 @@ SECTIONS = [
     ("money", "partnerships:money", gettext_lazy("Money")),
     ("timeline", "partnerships:timeline", gettext_lazy("Timeline")),
 ]
-
-FORM_METHODS = require_http_methods(["GET", "POST"])
-
 
 # --- Shared helpers -------------------------------------------------------------
 
@@ -118,39 +113,6 @@ def _money_partnership(request: HttpRequest, pk: int) -> Partnership:
 def _page(request: HttpRequest, queryset: QuerySet[Any], *, first: bool = False) -> Page:
     number = 1 if first else request.GET.get("page")
     return Paginator(queryset, settings.TANDEM_PAGE_SIZE).get_page(number)
-
-
-def _submit(form: forms.Form, action: Callable[[dict[str, Any]], object]) -> bool:
-    """Validates the form and calls the service; on failure the messages sit on the form."""
-    if not form.is_valid():
-        return False
-    try:
-        action(form.cleaned_data)
-    except ValidationError as error:
-        apply_validation_error(form, error)
-        return False
-    return True
-
-
-def _answer(
-    request: HttpRequest,
-    *,
-    ok: bool,
-    template: str,
-    fragment: str,
-    context: dict[str, Any],
-    success_url: str,
-    success_message: str,
-) -> HttpResponse:
-    if ok and not request.htmx:
-        messages.success(request, success_message)
-        return redirect(success_url)
-    status = 200 if ok else 400
-    if ok:
-        context["saved_message"] = success_message
-    if request.htmx:
-        return render(request, f"{template}#{fragment}", context, status=status)
-    return render(request, template, context, status=status)
 
 
 def _form_page(
@@ -231,9 +193,13 @@ def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 def _checkin_form(
-    partnership: Partnership, checkin: CheckIn, data: Any = None
+    partnership: Partnership, checkin: CheckIn, request: HttpRequest | None = None
 ) -> CheckInRecordForm:
-    return CheckInRecordForm(data, partnership=partnership, auto_id=f"id_checkin{checkin.pk}_%s")
+    """One check-in's form, with ids of its own; bound to what ``request`` posted, if given."""
+    options = {"partnership": partnership, "auto_id": f"id_checkin{checkin.pk}_%s"}
+    if request is None:
+        return CheckInRecordForm(**options)
+    return bind(request, CheckInRecordForm, **options)
 
 
 def _checkins_context(
@@ -281,7 +247,7 @@ def checkins(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@FORM_METHODS
+@require_GET_or_POST
 def checkin_record(request: HttpRequest, pk: int, checkin_pk: int) -> HttpResponse:
     partnership = _contributing_partnership(request, pk)
     checkin = get_object_or_404(CheckIn, pk=checkin_pk, partnership=partnership)
@@ -299,27 +265,16 @@ def checkin_record(request: HttpRequest, pk: int, checkin_pk: int) -> HttpRespon
             extra={"record_checkin": checkin, "record_form": _checkin_form(partnership, checkin)},
         )
 
-    form = _checkin_form(partnership, checkin, request.POST)
-    ok = _submit(
-        form,
-        lambda data: services.checkin_record(
-            actor=request.user,
-            checkin=checkin,
-            held=data["held"],
-            held_on=data["held_on"],
-            attendees=data["attendees"],
-            attending_organizations=data["attending_organizations"],
-            notes=data["notes"],
-            decisions=data["decisions"],
-            follow_ups=data["follow_ups"],
-        ),
-    )
-    return _answer(
+    form = _checkin_form(partnership, checkin, request)
+    return handle(
         request,
-        ok=ok,
+        form,
+        lambda data: services.checkin_record(actor=request.user, checkin=checkin, **data),
         template="partnerships/section_checkins.html",
         fragment="checkins-panel",
-        context=_checkins_context(request, partnership, bound=None if ok else (checkin, form)),
+        context=lambda recorded: _checkins_context(
+            request, partnership, bound=None if recorded else (checkin, form)
+        ),
         success_url=section_url,
         success_message=_("The check-in was recorded."),
     )
@@ -361,7 +316,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@FORM_METHODS
+@require_GET_or_POST
 def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _contributing_partnership(request, pk)
     if request.method == "GET":
@@ -373,8 +328,9 @@ def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
             form_partial="partnerships/section_progress.html#progress-form",
             extra={"form": ProgressForm(user=request.user, partnership=partnership)},
         )
-    form = ProgressForm(request.POST, user=request.user, partnership=partnership)
-    ok = _submit(
+    form = bind(request, ProgressForm, user=request.user, partnership=partnership)
+    return handle(
+        request,
         form,
         lambda data: services.progress_log(
             actor=request.user,
@@ -385,14 +341,12 @@ def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
             practices=data["practices"],
             levers=data["levers"],
         ),
-    )
-    return _answer(
-        request,
-        ok=ok,
         template="partnerships/section_progress.html",
         fragment="progress-panel",
         # After posting, the newest updates (page one) are what the person wants to see.
-        context=_progress_context(request, partnership, form=None if ok else form, first_page=True),
+        context=lambda logged: _progress_context(
+            request, partnership, form=None if logged else form, first_page=True
+        ),
         success_url=reverse("partnerships:progress", args=[partnership.pk]),
         success_message=_("Your progress update was logged."),
     )
@@ -401,8 +355,12 @@ def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Evidence ---------------------------------------------------------------------
 
 
-def _measurement_form(indicator: Indicator, data: Any = None) -> MeasurementForm:
-    return MeasurementForm(data, auto_id=f"id_indicator{indicator.pk}_%s")
+def _measurement_form(indicator: Indicator, request: HttpRequest | None = None) -> MeasurementForm:
+    """One indicator's form, with ids of its own; bound to what ``request`` posted, if given."""
+    auto_id = f"id_indicator{indicator.pk}_%s"
+    if request is None:
+        return MeasurementForm(auto_id=auto_id)
+    return bind(request, MeasurementForm, auto_id=auto_id)
 
 
 def _indicators(
@@ -410,7 +368,7 @@ def _indicators(
     *,
     can_contribute: bool,
     only: int | None = None,
-    bound: MeasurementForm | None = None,
+    bound: tuple[Indicator, MeasurementForm] | None = None,
 ) -> list[Indicator]:
     """Indicators with their measurements, chart and (for contributors) a measurement form."""
     queryset = partnership.indicators.prefetch_related(
@@ -432,8 +390,10 @@ def _indicators(
             baseline=indicator.baseline,
         )
         form = None
-        if can_contribute:
-            form = bound if bound is not None else _measurement_form(indicator)
+        if bound is not None and bound[0].pk == indicator.pk:
+            form = bound[1]
+        elif can_contribute:
+            form = _measurement_form(indicator)
         indicator.measurement_form = form  # type: ignore[attr-defined]
     return indicators
 
@@ -448,7 +408,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@FORM_METHODS
+@require_GET_or_POST
 def measurement_add(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     partnership = _contributing_partnership(request, pk)
     indicator = get_object_or_404(Indicator, pk=indicator_pk, partnership=partnership)
@@ -463,9 +423,23 @@ def measurement_add(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRes
             form_partial="partnerships/section_evidence.html#measurement-form",
             extra={"indicator": indicator},
         )
-    form = _measurement_form(indicator, request.POST)
+    form = _measurement_form(indicator, request)
     indicator.partnership = partnership
-    ok = _submit(
+
+    def page(added: Measurement | None) -> dict[str, Any]:
+        context = _layout(request, partnership, "evidence")
+        bound = None if added else (indicator, form)
+        if request.htmx:
+            # The fragment is this indicator's card only.
+            (context["indicator"],) = _indicators(
+                partnership, can_contribute=True, only=indicator.pk, bound=bound
+            )
+        else:
+            context["indicators"] = _indicators(partnership, can_contribute=True, bound=bound)
+        return context
+
+    return handle(
+        request,
         form,
         lambda data: services.measurement_add(
             actor=request.user,
@@ -474,25 +448,9 @@ def measurement_add(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRes
             value=data["value"],
             source=data["source"],
         ),
-    )
-    context = _layout(request, partnership, "evidence")
-    if request.htmx:
-        # The fragment is this indicator's card only.
-        (context["indicator"],) = _indicators(
-            partnership, can_contribute=True, only=indicator.pk, bound=None if ok else form
-        )
-    else:
-        context["indicators"] = _indicators(partnership, can_contribute=True)
-        if not ok:
-            for item in context["indicators"]:
-                if item.pk == indicator.pk:
-                    item.measurement_form = form  # type: ignore[attr-defined]
-    return _answer(
-        request,
-        ok=ok,
         template="partnerships/section_evidence.html",
         fragment="indicator-card",
-        context=context,
+        context=page,
         success_url=f"{section_url}#indicator-{indicator.pk}",
         success_message=_("The measurement was added."),
     )
@@ -574,7 +532,7 @@ def money(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@FORM_METHODS
+@require_GET_or_POST
 def need_state(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _money_partnership(request, pk)
     if not perms.can_state_need(request.user, partnership):
@@ -588,25 +546,14 @@ def need_state(request: HttpRequest, pk: int) -> HttpResponse:
             form_partial="partnerships/section_money.html#need-form",
             extra={"form": NeedForm(user=request.user, partnership=partnership)},
         )
-    form = NeedForm(request.POST, user=request.user, partnership=partnership)
-    ok = _submit(
-        form,
-        lambda data: services.need_state(
-            actor=request.user,
-            partnership=partnership,
-            organization=data["organization"],
-            amount=data["amount"],
-            currency=data["currency"],
-            period=data["period"],
-            purpose=data["purpose"],
-        ),
-    )
-    return _answer(
+    form = bind(request, NeedForm, user=request.user, partnership=partnership)
+    return handle(
         request,
-        ok=ok,
+        form,
+        lambda data: services.need_state(actor=request.user, partnership=partnership, **data),
         template="partnerships/section_money.html",
         fragment="money-panel",
-        context=_money_context(request, partnership, form=None if ok else form),
+        context=lambda stated: _money_context(request, partnership, form=None if stated else form),
         success_url=reverse("partnerships:money", args=[partnership.pk]),
         success_message=_("The financial need was stated."),
     )
