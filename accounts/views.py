@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from accounts import services
 from accounts.forms import (
@@ -30,6 +31,7 @@ from accounts.models import Invitation, Membership, Organization
 from core.forms import attempt, bind, handle, render_form, require_GET_or_POST
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The front door: a welcome for visitors, the right workspace for a signed-in person."""
     if request.user.is_authenticated:
@@ -42,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -81,6 +84,7 @@ def admin_login(request: HttpRequest, extra_context: object = None) -> HttpRespo
 # --- Organizations ------------------------------------------------------------------
 
 
+@require_safe
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("organization").order_by(
@@ -184,6 +188,7 @@ def _organization_action(
     )
 
 
+@require_safe
 @login_required
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organization = _organization_for_member_or_404(request, pk)

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.forms import bind, handle, require_GET_or_POST
 from partnerships import permissions as perms
@@ -133,8 +133,8 @@ def _form_page(
 # --- Overview -------------------------------------------------------------------
 
 
+@require_safe
 @login_required
-@require_GET
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     context = _layout(request, partnership, "overview")
@@ -175,15 +175,15 @@ def _plan_response(
     return render(request, "partnerships/section_plan.html", context)
 
 
+@require_safe
 @login_required
-@require_GET
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     return _plan_response(request, partnership, None)
 
 
+@require_safe
 @login_required
-@require_GET
 def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     return _plan_response(request, partnership, number)
@@ -237,8 +237,8 @@ def _checkins_context(
     return context
 
 
+@require_safe
 @login_required
-@require_GET
 def checkins(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     return render(
@@ -306,8 +306,8 @@ def _progress_context(
     return context
 
 
+@require_safe
 @login_required
-@require_GET
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     return render(
@@ -398,8 +398,8 @@ def _indicators(
     return indicators
 
 
+@require_safe
 @login_required
-@require_GET
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     context = _layout(request, partnership, "evidence")
@@ -456,8 +456,8 @@ def measurement_add(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRes
     )
 
 
+@require_safe
 @login_required
-@require_GET
 def measurements_export(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     if not perms.can_export(request.user, partnership):
@@ -494,8 +494,8 @@ def measurements_export(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Experiments ------------------------------------------------------------------
 
 
+@require_safe
 @login_required
-@require_GET
 def experiments(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     everything = list(partnership.experiments.all())
@@ -524,8 +524,8 @@ def _money_context(
     return context
 
 
+@require_safe
 @login_required
-@require_GET
 def money(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _money_partnership(request, pk)
     return render(request, "partnerships/section_money.html", _money_context(request, partnership))
@@ -562,8 +562,8 @@ def need_state(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Timeline -----------------------------------------------------------------------
 
 
+@require_safe
 @login_required
-@require_GET
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     context = _layout(request, partnership, "timeline")
