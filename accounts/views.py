@@ -29,6 +29,7 @@ from accounts.forms import (
 )
 from accounts.models import Invitation, Membership, Organization
 from core.forms import attempt, bind, handle, render_form, require_GET_or_POST
+from core.http import AuthenticatedHttpRequest
 
 
 @require_safe
@@ -86,7 +87,7 @@ def admin_login(request: HttpRequest, extra_context: object = None) -> HttpRespo
 
 @require_safe
 @login_required
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("organization").order_by(
         "organization__name"
     )
@@ -95,7 +96,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET_or_POST
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = bind(request, OrganizationCreateForm, user=request.user)
     return handle(
         request,
@@ -110,21 +111,21 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _organization_for_member_or_404(request: HttpRequest, pk: int) -> Organization:
+def _organization_for_member_or_404(request: AuthenticatedHttpRequest, pk: int) -> Organization:
     # Someone outside the organization learns nothing, not even that it exists.
     if pk not in request.user.organization_ids():
         raise Http404
     return get_object_or_404(Organization, pk=pk)
 
 
-def _organization_for_admin_or_404(request: HttpRequest, pk: int) -> Organization:
+def _organization_for_admin_or_404(request: AuthenticatedHttpRequest, pk: int) -> Organization:
     organization = _organization_for_member_or_404(request, pk)
     if not services.is_organization_admin(request.user, organization):
         raise Http404
     return organization
 
 
-def _method_not_allowed_unless_post(request: HttpRequest) -> HttpResponse | None:
+def _method_not_allowed_unless_post(request: AuthenticatedHttpRequest) -> HttpResponse | None:
     # Checked after the permission check, so a 405 never confirms that something exists.
     if request.method != "POST":
         response = HttpResponse(status=405)
@@ -134,7 +135,7 @@ def _method_not_allowed_unless_post(request: HttpRequest) -> HttpResponse | None
 
 
 def _detail_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     organization: Organization,
     *,
     invite_form: InvitationForm | None = None,
@@ -161,12 +162,12 @@ def _detail_context(
 def _error_text(form: forms.BaseForm) -> str:
     """A refused button's messages, for the one line at the top of the page."""
     return " ".join(
-        message for field_messages in form.errors.values() for message in field_messages
+        str(message) for field_messages in form.errors.values() for message in field_messages
     )
 
 
 def _organization_action(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     organization: Organization,
     form: forms.BaseForm,
     action: Callable[[dict[str, Any]], object],
@@ -190,7 +191,7 @@ def _organization_action(
 
 @require_safe
 @login_required
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = _organization_for_member_or_404(request, pk)
     return render(
         request, "accounts/organization_detail.html", _detail_context(request, organization)
@@ -198,7 +199,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = _organization_for_admin_or_404(request, pk)
     if response := _method_not_allowed_unless_post(request):
         return response
@@ -219,7 +220,9 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_revoke(
+    request: AuthenticatedHttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
     organization = _organization_for_admin_or_404(request, pk)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, organization=organization)
     if response := _method_not_allowed_unless_post(request):
@@ -235,7 +238,7 @@ def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 
 
 @login_required
-def membership_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def membership_role(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     organization = _organization_for_admin_or_404(request, pk)
     membership = get_object_or_404(Membership, pk=membership_pk, organization=organization)
     if response := _method_not_allowed_unless_post(request):
@@ -253,7 +256,9 @@ def membership_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
 
 
 @login_required
-def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def membership_remove(
+    request: AuthenticatedHttpRequest, pk: int, membership_pk: int
+) -> HttpResponse:
     """Administrators remove people; anyone may leave an organization themselves."""
     organization = _organization_for_member_or_404(request, pk)
     membership = get_object_or_404(Membership, pk=membership_pk, organization=organization)
@@ -286,7 +291,7 @@ INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 @login_required
 @require_GET_or_POST
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     if not INVITATION_TOKEN.fullmatch(token):
         # Not a token we could have made; PostgreSQL would refuse one with a NUL byte.
         raise Http404
@@ -319,7 +324,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET_or_POST
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = bind(request, PreferencesForm, instance=request.user)
     saved, _user = attempt(
         form, lambda data: services.user_update_preferences(user=request.user, **data)

@@ -34,6 +34,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.http import HtmxHttpRequest
+
 #: A page with a form: shown by GET, sent by POST; any other method is answered 405.
 require_GET_or_POST = require_http_methods(["GET", "POST"])
 
@@ -76,14 +78,13 @@ def attempt[T](
         return False, None
 
 
-def _is_fragment_request(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
+def _is_fragment_request(request: HtmxHttpRequest) -> bool:
     # A history restore after a cache miss needs the whole page, not the fragment.
-    return bool(htmx) and not htmx.history_restore_request
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def render_form(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     template: str,
     context: dict[str, Any],
     *,
@@ -100,7 +101,7 @@ def render_form(
 
 
 def handle[T](
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     form: forms.BaseForm,
     action: Callable[[dict[str, Any]], T],
     *,

@@ -376,8 +376,10 @@ class PartnershipEditForm(forms.Form):
         self.fields["point_of_contact"].queryset = _city_members([partnership.city_id])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        return {name: cleaned[name] for name in self.changed_data if name in cleaned}
+        super().clean()
+        return {
+            name: self.cleaned_data[name] for name in self.changed_data if name in self.cleaned_data
+        }
 
 
 class ReframeForm(forms.Form):
@@ -529,7 +531,8 @@ class PlanPublishForm(forms.Form):
         return super().is_valid() and sections_valid
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.sections.is_valid():
             # An extra section left untouched has no cleaned data at all.
             cleaned["sections"] = [

@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.forms import bind, handle, require_GET_or_POST
+from core.http import AuthenticatedHttpRequest
 from partnerships import permissions as perms
 from partnerships import services
 from partnerships.charts import line_chart
@@ -62,7 +63,7 @@ SECTIONS = [
 # --- Shared helpers -------------------------------------------------------------
 
 
-def _access(request: HttpRequest, partnership: Partnership) -> dict[str, bool]:
+def _access(request: AuthenticatedHttpRequest, partnership: Partnership) -> dict[str, bool]:
     """What this person may do here, decided once so templates never decide."""
     user = request.user
     return {
@@ -74,7 +75,9 @@ def _access(request: HttpRequest, partnership: Partnership) -> dict[str, bool]:
     }
 
 
-def _layout(request: HttpRequest, partnership: Partnership, section: str) -> dict[str, Any]:
+def _layout(
+    request: AuthenticatedHttpRequest, partnership: Partnership, section: str
+) -> dict[str, Any]:
     can = _access(request, partnership)
     sections = [
         {
@@ -95,7 +98,7 @@ def _layout(request: HttpRequest, partnership: Partnership, section: str) -> dic
     }
 
 
-def _contributing_partnership(request: HttpRequest, pk: int) -> Partnership:
+def _contributing_partnership(request: AuthenticatedHttpRequest, pk: int) -> Partnership:
     """For writes: unknown to non-viewers (404), forbidden to viewers who only read (403)."""
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     if not perms.can_contribute(request.user, partnership):
@@ -103,20 +106,22 @@ def _contributing_partnership(request: HttpRequest, pk: int) -> Partnership:
     return partnership
 
 
-def _money_partnership(request: HttpRequest, pk: int) -> Partnership:
+def _money_partnership(request: AuthenticatedHttpRequest, pk: int) -> Partnership:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     if not perms.can_see_money(request.user, partnership):
         raise Http404
     return partnership
 
 
-def _page(request: HttpRequest, queryset: QuerySet[Any], *, first: bool = False) -> Page:
+def _page(
+    request: AuthenticatedHttpRequest, queryset: QuerySet[Any], *, first: bool = False
+) -> Page:
     number = 1 if first else request.GET.get("page")
     return Paginator(queryset, settings.TANDEM_PAGE_SIZE).get_page(number)
 
 
 def _form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     partnership: Partnership,
     *,
     section: str,
@@ -135,7 +140,7 @@ def _form_page(
 
 @require_safe
 @login_required
-def overview(request: HttpRequest, pk: int) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     context = _layout(request, partnership, "overview")
     context.update(
@@ -156,7 +161,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _plan_response(
-    request: HttpRequest, partnership: Partnership, number: int | None
+    request: AuthenticatedHttpRequest, partnership: Partnership, number: int | None
 ) -> HttpResponse:
     versions = list(partnership.plan_versions.select_related("published_by"))
     if number is None:
@@ -177,14 +182,14 @@ def _plan_response(
 
 @require_safe
 @login_required
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     return _plan_response(request, partnership, None)
 
 
 @require_safe
 @login_required
-def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def plan_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     return _plan_response(request, partnership, number)
 
@@ -193,17 +198,17 @@ def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 def _checkin_form(
-    partnership: Partnership, checkin: CheckIn, request: HttpRequest | None = None
+    partnership: Partnership, checkin: CheckIn, request: AuthenticatedHttpRequest | None = None
 ) -> CheckInRecordForm:
     """One check-in's form, with ids of its own; bound to what ``request`` posted, if given."""
-    options = {"partnership": partnership, "auto_id": f"id_checkin{checkin.pk}_%s"}
+    auto_id = f"id_checkin{checkin.pk}_%s"
     if request is None:
-        return CheckInRecordForm(**options)
-    return bind(request, CheckInRecordForm, **options)
+        return CheckInRecordForm(partnership=partnership, auto_id=auto_id)
+    return bind(request, CheckInRecordForm, partnership=partnership, auto_id=auto_id)
 
 
 def _checkins_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     partnership: Partnership,
     *,
     bound: tuple[CheckIn, CheckInRecordForm] | None = None,
@@ -239,7 +244,7 @@ def _checkins_context(
 
 @require_safe
 @login_required
-def checkins(request: HttpRequest, pk: int) -> HttpResponse:
+def checkins(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     return render(
         request, "partnerships/section_checkins.html", _checkins_context(request, partnership)
@@ -248,7 +253,7 @@ def checkins(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET_or_POST
-def checkin_record(request: HttpRequest, pk: int, checkin_pk: int) -> HttpResponse:
+def checkin_record(request: AuthenticatedHttpRequest, pk: int, checkin_pk: int) -> HttpResponse:
     partnership = _contributing_partnership(request, pk)
     checkin = get_object_or_404(CheckIn, pk=checkin_pk, partnership=partnership)
     section_url = reverse("partnerships:checkins", args=[partnership.pk])
@@ -284,7 +289,7 @@ def checkin_record(request: HttpRequest, pk: int, checkin_pk: int) -> HttpRespon
 
 
 def _progress_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     partnership: Partnership,
     *,
     form: ProgressForm | None = None,
@@ -308,7 +313,7 @@ def _progress_context(
 
 @require_safe
 @login_required
-def progress(request: HttpRequest, pk: int) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     return render(
         request, "partnerships/section_progress.html", _progress_context(request, partnership)
@@ -317,7 +322,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET_or_POST
-def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = _contributing_partnership(request, pk)
     if request.method == "GET":
         return _form_page(
@@ -355,7 +360,9 @@ def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Evidence ---------------------------------------------------------------------
 
 
-def _measurement_form(indicator: Indicator, request: HttpRequest | None = None) -> MeasurementForm:
+def _measurement_form(
+    indicator: Indicator, request: AuthenticatedHttpRequest | None = None
+) -> MeasurementForm:
     """One indicator's form, with ids of its own; bound to what ``request`` posted, if given."""
     auto_id = f"id_indicator{indicator.pk}_%s"
     if request is None:
@@ -400,7 +407,7 @@ def _indicators(
 
 @require_safe
 @login_required
-def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     context = _layout(request, partnership, "evidence")
     context["indicators"] = _indicators(partnership, can_contribute=context["can"]["contribute"])
@@ -409,7 +416,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET_or_POST
-def measurement_add(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+def measurement_add(request: AuthenticatedHttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     partnership = _contributing_partnership(request, pk)
     indicator = get_object_or_404(Indicator, pk=indicator_pk, partnership=partnership)
     section_url = reverse("partnerships:evidence", args=[partnership.pk])
@@ -458,7 +465,7 @@ def measurement_add(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRes
 
 @require_safe
 @login_required
-def measurements_export(request: HttpRequest, pk: int) -> HttpResponse:
+def measurements_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     if not perms.can_export(request.user, partnership):
         raise Http404
@@ -496,7 +503,7 @@ def measurements_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def experiments(request: HttpRequest, pk: int) -> HttpResponse:
+def experiments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     everything = list(partnership.experiments.all())
     context = _layout(request, partnership, "experiments")
@@ -512,7 +519,7 @@ def experiments(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _money_context(
-    request: HttpRequest, partnership: Partnership, *, form: NeedForm | None = None
+    request: AuthenticatedHttpRequest, partnership: Partnership, *, form: NeedForm | None = None
 ) -> dict[str, Any]:
     context = _layout(request, partnership, "money")
     if form is None and context["can"]["state_need"]:
@@ -526,14 +533,14 @@ def _money_context(
 
 @require_safe
 @login_required
-def money(request: HttpRequest, pk: int) -> HttpResponse:
+def money(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = _money_partnership(request, pk)
     return render(request, "partnerships/section_money.html", _money_context(request, partnership))
 
 
 @login_required
 @require_GET_or_POST
-def need_state(request: HttpRequest, pk: int) -> HttpResponse:
+def need_state(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = _money_partnership(request, pk)
     if not perms.can_state_need(request.user, partnership):
         raise PermissionDenied
@@ -564,7 +571,7 @@ def need_state(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+def timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     context = _layout(request, partnership, "timeline")
     events = perms.timeline_events(request.user, partnership).select_related("actor")
