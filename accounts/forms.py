@@ -45,7 +45,9 @@ class InvitationForm(forms.Form):
 
 
 class MembershipRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    # Any text: the service says "choose one of the listed roles", the one message the
+    # organization's page shows at its top for a refused role.
+    role = forms.CharField(label=_("Role"), required=False)
 
 
 class PreferencesForm(forms.ModelForm):

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +18,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from accounts import permissions, services
 from accounts.forms import (
@@ -25,8 +28,11 @@ from accounts.forms import (
     PreferencesForm,
 )
 from accounts.models import Invitation, Membership, Organization
+from core.forms import attempt, bind, handle, render_form, require_GET_or_POST
+from core.http import AuthenticatedHttpRequest
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The front door: a welcome for visitors, the right workspace for a signed-in person."""
     if request.user.is_authenticated:
@@ -39,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -78,8 +85,9 @@ def admin_login(request: HttpRequest, extra_context: object = None) -> HttpRespo
 # --- Organizations ------------------------------------------------------------------
 
 
+@require_safe
 @login_required
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("organization").order_by(
         "organization__name"
     )
@@ -87,38 +95,37 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_create(request: HttpRequest) -> HttpResponse:
-    # An empty POST is a submitted form too: it must be bound to get its field messages.
-    data = request.POST if request.method == "POST" else None
-    form = OrganizationCreateForm(data, user=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                organization = services.organization_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Your organization was created."))
-                return redirect("accounts:organization_detail", pk=organization.pk)
-        return render(request, "accounts/organization_create.html", {"form": form}, status=400)
-    return render(request, "accounts/organization_create.html", {"form": form})
+@require_GET_or_POST
+def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = bind(request, OrganizationCreateForm, user=request.user)
+    return handle(
+        request,
+        form,
+        lambda data: services.organization_create(actor=request.user, **data),
+        template="accounts/organization_create.html",
+        context=lambda _result: {"form": form},
+        success_url=lambda organization: reverse(
+            "accounts:organization_detail", args=[organization.pk]
+        ),
+        success_message=_("Your organization was created."),
+    )
 
 
-def _organization_for_member_or_404(request: HttpRequest, pk: int) -> Organization:
+def _organization_for_member_or_404(request: AuthenticatedHttpRequest, pk: int) -> Organization:
     # Someone outside the organization learns nothing, not even that it exists.
     if not permissions.is_member(request.user, pk):
         raise Http404
     return get_object_or_404(Organization, pk=pk)
 
 
-def _organization_for_admin_or_404(request: HttpRequest, pk: int) -> Organization:
+def _organization_for_admin_or_404(request: AuthenticatedHttpRequest, pk: int) -> Organization:
     organization = _organization_for_member_or_404(request, pk)
     if not permissions.is_organization_admin(request.user, organization):
         raise Http404
     return organization
 
 
-def _method_not_allowed_unless_post(request: HttpRequest) -> HttpResponse | None:
+def _method_not_allowed_unless_post(request: AuthenticatedHttpRequest) -> HttpResponse | None:
     # Checked after the permission check, so a 405 never confirms that something exists.
     if request.method != "POST":
         response = HttpResponse(status=405)
@@ -127,14 +134,13 @@ def _method_not_allowed_unless_post(request: HttpRequest) -> HttpResponse | None
     return None
 
 
-def _render_detail(
-    request: HttpRequest,
+def _detail_context(
+    request: AuthenticatedHttpRequest,
     organization: Organization,
     *,
     invite_form: InvitationForm | None = None,
-    action_error: str | None = None,
-    status: int = 200,
-) -> HttpResponse:
+    action_error: str = "",
+) -> dict[str, Any]:
     is_admin = permissions.is_organization_admin(request.user, organization)
     memberships = list(organization.memberships.select_related("user").order_by("user__email"))
     admin_count = sum(1 for m in memberships if m.role == Membership.Role.ADMIN)
@@ -152,83 +158,109 @@ def _render_detail(
     if is_admin:
         context["invitations"] = organization.invitations.pending().select_related("invited_by")
         context["invite_form"] = invite_form or InvitationForm()
-    return render(request, "accounts/organization_detail.html", context, status=status)
+    return context
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+def _error_text(form: forms.BaseForm) -> str:
+    """A refused button's messages, for the one line at the top of the page."""
+    return " ".join(
+        str(message) for field_messages in form.errors.values() for message in field_messages
+    )
 
 
+def _organization_action(
+    request: AuthenticatedHttpRequest,
+    organization: Organization,
+    form: forms.BaseForm,
+    action: Callable[[dict[str, Any]], object],
+    *,
+    success_url: str,
+    success_message: str,
+) -> HttpResponse:
+    """A button on the organization's page: done and back, or the page with what went wrong."""
+    return handle(
+        request,
+        form,
+        action,
+        template="accounts/organization_detail.html",
+        context=lambda _result: _detail_context(
+            request, organization, action_error=_error_text(form)
+        ),
+        success_url=success_url,
+        success_message=success_message,
+    )
+
+
+@require_safe
 @login_required
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = _organization_for_member_or_404(request, pk)
-    return _render_detail(request, organization)
+    return render(
+        request, "accounts/organization_detail.html", _detail_context(request, organization)
+    )
 
 
 @login_required
-def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = _organization_for_admin_or_404(request, pk)
     if response := _method_not_allowed_unless_post(request):
         return response
-    form = InvitationForm(request.POST)
-    if form.is_valid():
-        try:
-            invitation = services.invitation_create(
-                actor=request.user,
-                organization=organization,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            )
-            return redirect("accounts:organization_detail", pk=organization.pk)
-    return _render_detail(request, organization, invite_form=form, status=400)
+    form = bind(request, InvitationForm)
+    return handle(
+        request,
+        form,
+        lambda data: services.invitation_create(
+            actor=request.user, organization=organization, **data
+        ),
+        template="accounts/organization_detail.html",
+        context=lambda _result: _detail_context(request, organization, invite_form=form),
+        success_url=reverse("accounts:organization_detail", args=[organization.pk]),
+        success_message=lambda invitation: (
+            _("Invitation sent to %(email)s.") % {"email": invitation.email}
+        ),
+    )
 
 
 @login_required
-def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_revoke(
+    request: AuthenticatedHttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
     organization = _organization_for_admin_or_404(request, pk)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, organization=organization)
     if response := _method_not_allowed_unless_post(request):
         return response
-    try:
-        services.invitation_revoke(actor=request.user, invitation=invitation)
-    except ValidationError as error:
-        return _render_detail(request, organization, action_error=_error_text(error), status=400)
-    messages.success(request, _("The invitation was withdrawn."))
-    return redirect("accounts:organization_detail", pk=organization.pk)
+    return _organization_action(
+        request,
+        organization,
+        bind(request, forms.Form),
+        lambda _data: services.invitation_revoke(actor=request.user, invitation=invitation),
+        success_url=reverse("accounts:organization_detail", args=[organization.pk]),
+        success_message=_("The invitation was withdrawn."),
+    )
 
 
 @login_required
-def membership_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def membership_role(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     organization = _organization_for_admin_or_404(request, pk)
     membership = get_object_or_404(Membership, pk=membership_pk, organization=organization)
     if response := _method_not_allowed_unless_post(request):
         return response
-    form = MembershipRoleForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(
-            request,
-            organization,
-            action_error=_("Choose one of the listed roles."),
-            status=400,
-        )
-    try:
-        services.membership_set_role(
-            actor=request.user, membership=membership, role=form.cleaned_data["role"]
-        )
-    except ValidationError as error:
-        return _render_detail(request, organization, action_error=_error_text(error), status=400)
-    messages.success(request, _("The role was changed."))
-    return redirect("accounts:organization_detail", pk=organization.pk)
+    return _organization_action(
+        request,
+        organization,
+        bind(request, MembershipRoleForm),
+        lambda data: services.membership_set_role(
+            actor=request.user, membership=membership, **data
+        ),
+        success_url=reverse("accounts:organization_detail", args=[organization.pk]),
+        success_message=_("The role was changed."),
+    )
 
 
 @login_required
-def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def membership_remove(
+    request: AuthenticatedHttpRequest, pk: int, membership_pk: int
+) -> HttpResponse:
     """Administrators remove people; anyone may leave an organization themselves."""
     organization = _organization_for_member_or_404(request, pk)
     membership = get_object_or_404(Membership, pk=membership_pk, organization=organization)
@@ -237,17 +269,20 @@ def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> Http
     leaving = membership.user_id == request.user.pk
     if response := _method_not_allowed_unless_post(request):
         return response
-    try:
-        services.membership_remove(actor=request.user, membership=membership)
-    except ValidationError as error:
-        return _render_detail(request, organization, action_error=_error_text(error), status=400)
     if leaving:
-        messages.success(
-            request, _("You left %(organization)s.") % {"organization": organization.name}
-        )
-        return redirect("accounts:organizations")
-    messages.success(request, _("The member was removed."))
-    return redirect("accounts:organization_detail", pk=organization.pk)
+        success_url = reverse("accounts:organizations")
+        message = _("You left %(organization)s.") % {"organization": organization.name}
+    else:
+        success_url = reverse("accounts:organization_detail", args=[organization.pk])
+        message = _("The member was removed.")
+    return _organization_action(
+        request,
+        organization,
+        bind(request, forms.Form),
+        lambda _data: services.membership_remove(actor=request.user, membership=membership),
+        success_url=success_url,
+        success_message=message,
+    )
 
 
 # --- Invitations ---------------------------------------------------------------------
@@ -257,62 +292,64 @@ INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @login_required
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+@require_GET_or_POST
+def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     if not INVITATION_TOKEN.fullmatch(token):
         # Not a token we could have made; PostgreSQL would refuse one with a NUL byte.
         raise Http404
     invitation = get_object_or_404(
         Invitation.objects.select_related("organization", "invited_by"), token=token
     )
-    problem = services.invitation_problem(user=request.user, invitation=invitation)
-    if request.method == "POST" and problem is None:
-        try:
-            membership = services.invitation_accept(user=request.user, token=token)
-        except ValidationError as error:
-            problem = _error_text(error)
-        else:
-            messages.success(
-                request,
-                _("Welcome to %(organization)s.") % {"organization": membership.organization.name},
-            )
-            return redirect("accounts:organization_detail", pk=membership.organization_id)
-    context = {"invitation": invitation, "problem": problem}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/invitation_accept.html", context, status=status)
+    form = bind(request, forms.Form)
+    return handle(
+        request,
+        form,
+        # The service checks again what the page shows as the problem, if any.
+        lambda _data: services.invitation_accept(user=request.user, token=token),
+        template="accounts/invitation_accept.html",
+        context=lambda _result: {
+            "invitation": invitation,
+            "problem": _error_text(form)
+            or services.invitation_problem(user=request.user, invitation=invitation),
+        },
+        success_url=lambda membership: reverse(
+            "accounts:organization_detail", args=[membership.organization_id]
+        ),
+        success_message=lambda membership: (
+            _("Welcome to %(organization)s.") % {"organization": membership.organization.name}
+        ),
+    )
 
 
 # --- Preferences ---------------------------------------------------------------------
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    form = PreferencesForm(data, instance=request.user)
-    if request.method == "POST":
-        if not form.is_valid():
+@require_GET_or_POST
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = bind(request, PreferencesForm, instance=request.user)
+    saved, _user = attempt(
+        form, lambda data: services.user_update_preferences(user=request.user, **data)
+    )
+    if not saved:
+        if form.is_bound:
             # ModelForm validation writes to the instance; the page must show what is stored.
             request.user.refresh_from_db()
-            return render(request, "accounts/profile.html", {"form": form}, status=400)
-        user = services.user_update_preferences(
-            user=request.user,
-            name=form.cleaned_data["name"],
-            preferred_language=form.cleaned_data["preferred_language"],
-        )
-        language = user.preferred_language
-        translation.activate(language)
-        messages.success(request, _("Your preferences were saved."))
-        # Reversed after activation, so the redirect lands on the page in the new language;
-        # the cookie keeps it for pages outside the language-prefixed URLs.
-        response = redirect(reverse("accounts:profile"))
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
-        return response
-    return render(request, "accounts/profile.html", {"form": form})
+        return render_form(request, "accounts/profile.html", {"form": form})
+    language = request.user.preferred_language
+    translation.activate(language)
+    messages.success(request, _("Your preferences were saved."))
+    # Reversed after activation, so the redirect lands on the page in the new language;
+    # the cookie keeps it for pages outside the language-prefixed URLs.
+    response = redirect(reverse("accounts:profile"))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

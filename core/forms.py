@@ -1,27 +1,43 @@
 """One way from a form to a service and back, for every HTML view.
 
-A view binds its form with :func:`bind` (to the POST data, also when empty, so
-an empty POST is a refused form and never a blank page) and hands it to
-:func:`handle` with the service call. ``handle`` validates the form (types and
-shapes only; domain rules live in the services), calls the service with the
-cleaned data, puts a service's ``ValidationError`` on the form's fields, and
-answers:
+A view decides first who may do what (404, 403), then binds its form with
+:func:`bind` (to the POST data, also when empty, so an empty POST is a refused
+form and never a blank page) and hands it to :func:`handle` with the service
+call. ``handle`` validates the form (types and shapes only; domain rules live in
+the services), calls the service with the cleaned data, puts a service's
+``ValidationError`` on the form's fields, and answers:
 
+- a GET: the page with the form, 200;
 - a refused form: 400 with the page, or for htmx the page's fragment;
 - success on a plain request: a message and a redirect;
 - success over htmx with a fragment: the refreshed fragment, 200.
+
+The success URL and message may be built from what the service returned (the
+new object's page, its name in the message). A view whose success is more than
+a redirect uses the two steps on their own: :func:`attempt`, then
+:func:`render_form` when it was refused. A button without fields is a form too:
+``bind(request, forms.Form)``, so a refusal shows as its errors.
+
+Form pages answer GET and POST only (:data:`require_GET_or_POST`); pages that only
+read answer GET and HEAD (Django's ``require_safe``), anything else 405.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from core.http import HtmxHttpRequest
+
+#: A page with a form: shown by GET, sent by POST; any other method is answered 405.
+require_GET_or_POST = require_http_methods(["GET", "POST"])
 
 
 class DateInput(forms.DateInput):
@@ -44,9 +60,9 @@ def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None
 
 def bind[F: forms.BaseForm](request: HttpRequest, form_class: type[F], **kwargs: Any) -> F:
     """The form bound to what was posted, or unbound for a GET."""
-    data = request.POST if request.method == "POST" else None
-    files = request.FILES if request.method == "POST" else None
-    return form_class(data, files, **kwargs)
+    if request.method == "POST":
+        return form_class(request.POST, request.FILES, **kwargs)
+    return form_class(**kwargs)
 
 
 def attempt[T](
@@ -62,37 +78,30 @@ def attempt[T](
         return False, None
 
 
-def _is_fragment_request(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
+def _is_fragment_request(request: HtmxHttpRequest) -> bool:
     # A history restore after a cache miss needs the whole page, not the fragment.
-    return htmx is not None and bool(htmx) and not htmx.history_restore_request
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def respond(
-    request: HttpRequest,
-    *,
-    ok: bool,
+def render_form(
+    request: HtmxHttpRequest,
     template: str,
     context: dict[str, Any],
+    *,
     fragment: str | None = None,
-    success_url: str = "",
-    success_message: str = "",
 ) -> HttpResponse:
-    """The answer to a form: see the module's description."""
-    htmx = fragment is not None and _is_fragment_request(request)
-    if ok and not htmx:
-        if success_message:
-            messages.success(request, success_message)
-        return redirect(success_url)
-    if ok:
-        context["saved_message"] = success_message
-    status = 400 if request.method == "POST" and not ok else 200
-    name = f"{template}#{fragment}" if htmx else template
-    return render(request, name, context, status=status)
+    """The page with a form not (yet) accepted: 400 after a POST, 200 for a GET.
+
+    An htmx request gets only ``fragment``, the part of the page that holds the form.
+    """
+    status = 400 if request.method == "POST" else 200
+    if fragment is not None and _is_fragment_request(request):
+        template = f"{template}#{fragment}"
+    return render(request, template, context, status=status)
 
 
 def handle[T](
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     form: forms.BaseForm,
     action: Callable[[dict[str, Any]], T],
     *,
@@ -102,24 +111,21 @@ def handle[T](
     success_url: str | Callable[[T], str] = "",
     success_message: str | Callable[[T], str] = "",
 ) -> HttpResponse:
-    """Validate, call the service, answer. ``context`` is built after the service ran: with
-    its result on success (so a refreshed fragment shows the change), ``None`` otherwise."""
+    """Validate, call the service, answer: see the module's description.
+
+    ``context`` is built only for a page that is rendered, after the service ran: with its
+    result for a refreshed fragment (so it shows the change), with ``None`` for a GET or a
+    refused form.
+    """
     ok, result = attempt(form, action) if request.method == "POST" else (False, None)
-    url, message = "", ""
-    if ok:
-        assert result is not None or not callable(success_url)
-        url = success_url(result) if callable(success_url) else success_url  # type: ignore[arg-type]
-        message = (
-            success_message(result)  # type: ignore[arg-type]
-            if callable(success_message)
-            else success_message
-        )
-    return respond(
-        request,
-        ok=ok,
-        template=template,
-        context=context(result if ok else None),
-        fragment=fragment,
-        success_url=url,
-        success_message=message,
-    )
+    if not ok:
+        return render_form(request, template, context(None), fragment=fragment)
+    done = cast("T", result)  # what the service returned; None is a result too (a removal)
+    message = success_message(done) if callable(success_message) else success_message
+    if fragment is not None and _is_fragment_request(request):
+        page = context(done)
+        page["saved_message"] = message
+        return render(request, f"{template}#{fragment}", page)
+    if message:
+        messages.success(request, message)
+    return redirect(success_url(done) if callable(success_url) else success_url)

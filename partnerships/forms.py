@@ -1,52 +1,44 @@
-"""Forms for the in-place actions on the partnership page.
+"""Forms of the partnership pages: the in-place actions and the management pages.
 
-Forms only shape input and narrow the choices to what makes sense for this
-partnership; the service function they feed decides what is allowed and
-validates again. Each form can carry its own ``auto_id`` so several copies on
-one page (one per check-in or indicator) keep unique, well-labelled ids.
+Forms check types and shapes only and narrow the choices to what makes sense for
+this partnership; the service function each one feeds decides what is allowed,
+and its ``ValidationError`` comes back onto the form's fields
+(:func:`core.forms.apply_validation_error`). Field names are the services'
+keyword arguments, so the messages land where they belong. Each in-place form can
+carry its own ``auto_id`` so several copies on one page (one per check-in or
+indicator) keep unique, well-labelled ids.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
+from core.forms import DateInput
 from partnerships import permissions as perms
-from partnerships.models import Lever, Partnership
-from playbook.models import Practice
-
-if TYPE_CHECKING:
-    from accounts.models import User as UserType
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+from partnerships.models import (
+    Experiment,
+    FinancialNeed,
+    Indicator,
+    Lever,
+    Partnership,
+    PlanVersion,
+    Responsibility,
+)
+from playbook.models import ModelPathway, Practice, Stage
 
 
 def _partner_organizations(partnership: Partnership) -> Any:
     allowed = partnership.partner_organization_ids() | {partnership.city_id}
     return Organization.objects.filter(pk__in=allowed).order_by("name")
-
-
-def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
-    """Shows a service's ValidationError on the form: per field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class ModelIdsField(forms.ModelMultipleChoiceField):
@@ -148,7 +140,7 @@ class ProgressForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, user: UserType, partnership: Partnership, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = perms.organizations_for(user, partnership)
         self.fields["organization"].queryset = Organization.objects.filter(pk__in=allowed).order_by(
@@ -183,7 +175,13 @@ class NeedForm(forms.Form):
         queryset=Organization.objects.none(),
         empty_label=None,
     )
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0.01)
+    # The browser's hint only: the service refuses an amount that is not more than zero.
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"min": "0.01"}),
+    )
     currency = forms.CharField(
         label=_("Currency"),
         max_length=3,
@@ -198,7 +196,7 @@ class NeedForm(forms.Form):
         label=_("What the money is for"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, user: UserType, partnership: Partnership, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = perms.organizations_for(user, partnership)
         self.fields["organization"].queryset = Organization.objects.filter(pk__in=allowed).order_by(
@@ -207,3 +205,425 @@ class NeedForm(forms.Form):
         preferred = [pk for pk in allowed if pk != partnership.city_id] or allowed
         if not self.is_bound and preferred:
             self.initial.setdefault("organization", preferred[0])
+
+
+# --- Management pages ----------------------------------------------------------
+
+
+def _today_iso() -> str:
+    return timezone.localdate().isoformat()
+
+
+def stage_choices(
+    stages: Iterable[Stage], *, empty_label: str, current: Stage | None = None
+) -> list[Any]:
+    """Stages grouped by pathway (an <optgroup> each), in the pathways' own order."""
+    groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+    for stage in stages:
+        label = str(stage)
+        if current is not None and stage.pk == current.pk:
+            label = _("%(stage)s (current stage)") % {"stage": label}
+        groups.setdefault(stage.pathway_id, (str(stage.pathway), []))[1].append((stage.pk, label))
+    return [("", empty_label), *groups.values()]
+
+
+def _city_members(city_ids: Iterable[int]) -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organization_id__in=list(city_ids),
+            memberships__organization__kind=Organization.Kind.CITY,
+        )
+        .distinct()
+        .order_by("name", "email")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+        return f"{obj.name} ({obj.email})" if obj.name else obj.email
+
+
+PUBLIC_SUMMARY_HELP = _(
+    "Shown to everyone when the visibility is “public summary”. "
+    "Leave out anything private: names of residents, money, internal discussions."
+)
+
+
+class PartnershipCreateForm(forms.Form):
+    city = forms.ModelChoiceField(
+        label=_("City government"),
+        queryset=Organization.objects.none(),
+        empty_label=None,
+        help_text=_("The city that takes part in this partnership."),
+    )
+    lead = forms.ModelChoiceField(
+        label=_("Lead partner"),
+        queryset=Organization.objects.none(),
+        help_text=_("The social enterprise or community group that leads the work."),
+        error_messages={"invalid_choice": _("Choose a social enterprise or group from the list.")},
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    goal = forms.CharField(
+        label=_("Shared goal"),
+        max_length=300,
+        help_text=_("What the partners want to achieve together, and by when."),
+    )
+    problem_statement = forms.CharField(
+        label=_("Problem statement"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The problem as the partners understand it today. It may change later."),
+    )
+    lead_role = forms.CharField(
+        label=_("Role of the lead partner"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the lead partner brings and does. Optional."),
+    )
+    pathway = forms.ModelChoiceField(
+        label=_("Model pathway"),
+        queryset=ModelPathway.objects.all(),
+        required=False,
+        help_text=_("The endgame the partners aim for. You can choose it later."),
+    )
+    stage = forms.ModelChoiceField(
+        label=_("Starting stage"),
+        queryset=Stage.objects.select_related("pathway"),
+        required=False,
+        help_text=_("Leave empty to start at the first stage of the pathway."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Partnership.Status.choices, initial=Partnership.Status.EXPLORING
+    )
+    cadence = forms.ChoiceField(
+        label=_("Check-in cadence"),
+        choices=Partnership.Cadence.choices,
+        initial=Partnership.Cadence.MONTHLY,
+        help_text=_("How often the partners meet to check in."),
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput(), initial=_today_iso)
+    point_of_contact = UserChoiceField(
+        label=_("City point of contact"),
+        queryset=User.objects.none(),
+        help_text=_("The city staff member the partners turn to first."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibility"),
+        choices=Partnership.Visibility.choices,
+        initial=Partnership.Visibility.PRIVATE,
+    )
+    public_summary = forms.CharField(
+        label=_("Public summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=PUBLIC_SUMMARY_HELP,
+    )
+
+    def __init__(self, *args: Any, user: User, lead_search: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("point_of_contact", user.pk)
+        super().__init__(*args, **kwargs)
+        cities = Organization.objects.filter(pk__in=user.city_ids(), kind=Organization.Kind.CITY)
+        self.fields["city"].queryset = cities
+        if len(user.city_ids()) == 1:
+            # One city: nothing to choose, so do not ask.
+            self.fields["city"].widget = forms.HiddenInput()
+            self.fields["city"].initial = next(iter(user.city_ids()))
+        leads = Organization.objects.exclude(kind=Organization.Kind.CITY)
+        if lead_search and not self.is_bound:
+            # Narrows the list on screen only; a submitted form is checked against all of them.
+            leads = leads.filter(name__icontains=lead_search)
+        self.fields["lead"].queryset = leads
+        self.fields["stage"].choices = stage_choices(
+            self.fields["stage"].queryset, empty_label=_("The first stage of the pathway")
+        )
+        self.fields["point_of_contact"].queryset = _city_members(user.city_ids())
+
+
+class PartnershipEditForm(forms.Form):
+    """Its cleaned data are the fields that changed, as ``partnership_update`` takes them."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    goal = forms.CharField(
+        label=_("Shared goal"),
+        max_length=300,
+        help_text=_("What the partners want to achieve together, and by when."),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Partnership.Status.choices)
+    cadence = forms.ChoiceField(
+        label=_("Check-in cadence"),
+        choices=Partnership.Cadence.choices,
+        help_text=_("How often the partners meet to check in."),
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    point_of_contact = UserChoiceField(
+        label=_("City point of contact"),
+        queryset=User.objects.none(),
+        help_text=_("The city staff member the partners turn to first."),
+    )
+    visibility = forms.ChoiceField(label=_("Visibility"), choices=Partnership.Visibility.choices)
+    public_summary = forms.CharField(
+        label=_("Public summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=PUBLIC_SUMMARY_HELP,
+    )
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        initial = {name: getattr(partnership, name) for name in self.base_fields}
+        initial["point_of_contact"] = partnership.point_of_contact_id
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.fields["point_of_contact"].queryset = _city_members([partnership.city_id])
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        return {
+            name: self.cleaned_data[name] for name in self.changed_data if name in self.cleaned_data
+        }
+
+
+class ReframeForm(forms.Form):
+    statement = forms.CharField(
+        label=_("New problem statement"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("How the partners understand the problem now."),
+    )
+    learned = forms.CharField(
+        label=_("What we learned that changed it"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The evidence, conversation or experience that changed your view."),
+    )
+    reframed_on = forms.DateField(
+        label=_("Date"),
+        widget=DateInput(),
+        initial=_today_iso,
+        help_text=_("When the partners agreed on the new statement."),
+    )
+
+
+class StageMoveForm(forms.Form):
+    stage = forms.ModelChoiceField(
+        label=_("New stage"), queryset=Stage.objects.none(), empty_label=None
+    )
+    reason = forms.CharField(
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What tells the partners the partnership is at this stage now."),
+    )
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stages = Stage.objects.select_related("pathway")
+        if partnership.pathway_id is not None:
+            stages = stages.filter(pathway_id=partnership.pathway_id)
+            self.fields["stage"].help_text = _("Stages of the pathway “%(pathway)s”.") % {
+                "pathway": partnership.pathway
+            }
+        else:
+            self.fields["stage"].help_text = _(
+                "The partnership has no pathway yet: the stage you choose sets it."
+            )
+        self.fields["stage"].queryset = stages
+        self.fields["stage"].choices = stage_choices(
+            stages, empty_label=_("Choose a stage"), current=partnership.stage
+        )
+        self.fields["stage"].empty_label = None
+
+
+class PartnerAddForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.none(),
+        help_text=_("An organization that is not yet a partner."),
+        error_messages={"invalid_choice": _("Choose an organization that is not yet a partner.")},
+    )
+    role_description = forms.CharField(
+        label=_("Role"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What this organization brings and does in the partnership."),
+    )
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.exclude(
+            pk=partnership.city_id
+        ).exclude(partner_roles__partnership=partnership)
+
+
+class PartnerEditForm(forms.Form):
+    role_description = forms.CharField(
+        label=_("Role"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What this organization brings and does in the partnership."),
+    )
+
+
+class ResponsibilityAddForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Who"),
+        queryset=Organization.objects.none(),
+        help_text=_("The partner organization, or the city, that takes this on."),
+    )
+    description = forms.CharField(label=_("What"), max_length=300)
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=DateInput(), help_text=_("Optional.")
+    )
+
+    def __init__(self, *args: Any, organization_ids: Iterable[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            pk__in=list(organization_ids)
+        )
+
+
+class ResponsibilityEditForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Responsibility.Status.choices, widget=forms.RadioSelect
+    )
+    due_date = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty if there is no date."),
+    )
+
+
+class PlanSectionForm(forms.Form):
+    heading = forms.CharField(label=_("Heading"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+PlanSectionFormSet = forms.formset_factory(
+    PlanSectionForm, extra=2, max_num=50, validate_max=True, absolute_max=60
+)
+
+
+class PlanPublishForm(forms.Form):
+    """A new version of the plan: its sections (one form each, in ``sections``) and a note.
+
+    The cleaned data are what ``plan_publish`` takes: ``sections`` as (heading, text)
+    pairs, blank ones included, since the service decides what a section needs.
+    """
+
+    note = forms.CharField(
+        label=_("What changed"),
+        max_length=300,
+        required=False,
+        help_text=_("A line for the partners and beneficiaries, e.g. “Added the summer outreach”."),
+    )
+
+    def __init__(
+        self, data: Any = None, files: Any = None, *, latest: PlanVersion | None, **kwargs: Any
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        initial = (
+            [{"heading": s.heading, "body": s.body} for s in latest.sections.all()]
+            if latest is not None
+            else []
+        )
+        self.sections = PlanSectionFormSet(data, initial=initial, prefix="sections")
+
+    def is_valid(self) -> bool:
+        # Both are checked, so every section shows its own messages too.
+        sections_valid = self.sections.is_valid()
+        return super().is_valid() and sections_valid
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if self.sections.is_valid():
+            # An extra section left untouched has no cleaned data at all.
+            cleaned["sections"] = [
+                (form.cleaned_data.get("heading", ""), form.cleaned_data.get("body", ""))
+                for form in self.sections
+            ]
+        return cleaned
+
+
+class CheckInScheduleForm(forms.Form):
+    due_date = forms.DateField(
+        label=_("Date of the check-in"),
+        widget=DateInput(),
+        help_text=_("Today or a later date."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["due_date"].widget.attrs["min"] = _today_iso()
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("What you count or measure, e.g. “Families supported”."),
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=50, help_text=_("e.g. people, tonnes, %"))
+    direction = forms.ChoiceField(
+        label=_("Which way is good?"),
+        choices=Indicator.Direction.choices,
+        initial=Indicator.Direction.UP,
+        widget=forms.RadioSelect,
+    )
+    baseline = forms.DecimalField(
+        label=_("Baseline"),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Where you start from."),
+    )
+    target = forms.DecimalField(
+        label=_("Target"), max_digits=14, decimal_places=2, help_text=_("Where you want to be.")
+    )
+    target_date = forms.DateField(
+        label=_("Target date"), widget=DateInput(), help_text=_("When you want to reach it.")
+    )
+
+
+class ExperimentStartForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    hypothesis = forms.CharField(
+        label=_("Hypothesis"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you expect to happen, and why: “If we …, then …”."),
+    )
+    what_is_tried = forms.CharField(
+        label=_("What we try"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you will do differently, where and for how long."),
+    )
+    started_on = forms.DateField(label=_("Start"), widget=DateInput(), initial=_today_iso)
+    ends_on = forms.DateField(
+        label=_("Planned end"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Optional: when you plan to look at the result."),
+    )
+
+
+class ExperimentCloseForm(forms.Form):
+    result = forms.CharField(
+        label=_("Result"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What happened, including what surprised you."),
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=Experiment.Decision.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Adopt it as it is, adapt it and try again, or abandon it."),
+    )
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=_today_iso)
+
+
+class NeedUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=FinancialNeed.Status.choices, widget=forms.RadioSelect
+    )
+    discussion_notes = forms.CharField(
+        label=_("How it was discussed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Who talked about it, what was agreed, what happens next."),
+    )

@@ -2,10 +2,12 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from playbook.models import ModelPathway, Practice
 
 
+@require_safe
 def practice_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -14,11 +16,13 @@ def practice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def pathway_list(request: HttpRequest) -> HttpResponse:
     pathways = ModelPathway.objects.prefetch_related("stages")
     return render(request, "playbook/pathway_list.html", {"pathways": pathways})
 
 
+@require_safe
 def pathway_detail(request: HttpRequest, slug: str) -> HttpResponse:
     pathway = get_object_or_404(ModelPathway.objects.prefetch_related("stages"), slug=slug)
     other_pathways = ModelPathway.objects.exclude(pk=pathway.pk)

@@ -287,6 +287,36 @@ EXPECTED: dict[str, Entry] = {
     "account_reset_password_done": fixed(PUBLIC),
 }
 
+# Pages that only read: they answer GET and HEAD, and 405 to any other method, whoever asks
+# (the method is checked first, so a 405 says nothing about what exists). Every URL of the
+# project that is neither one of these nor a form of test_bad_input.FORMS fails the walk.
+READ_ONLY = frozenset(
+    {
+        "healthz",
+        "home",
+        "playbook:practices",
+        "playbook:pathways",
+        "playbook:pathway_detail",
+        "accounts:organizations",
+        "accounts:organization_detail",
+        "partnerships:dashboard",
+        "partnerships:portfolio_export",
+        "partnerships:my",
+        "partnerships:detail",
+        "partnerships:plan",
+        "partnerships:plan_version",
+        "partnerships:checkins",
+        "partnerships:progress",
+        "partnerships:evidence",
+        "partnerships:experiments",
+        "partnerships:timeline",
+        "partnerships:money",
+        "partnerships:measurements_export",
+    }
+)
+# Django's and allauth's own views: theirs to decide.
+NOT_OURS = ("set_language", "account_")
+
 # --- The admin, by rule -------------------------------------------------------------------
 # Every admin URL sends a person who is not staff to the admin's login, which sends them on
 # to our sign-in page (anonymous) or answers 404 (signed in but not staff). No persona
@@ -465,6 +495,37 @@ def test_spanish_urls_answer_like_the_english_ones(
     mismatches = _mismatches(client, persona, requests)
 
     assert not mismatches, "\n".join(mismatches)
+
+
+def test_every_url_of_ours_either_only_reads_or_takes_a_form() -> None:
+    from tests.test_bad_input import FORMS
+
+    ours = {key for key in EXPECTED if not key.startswith(NOT_OURS)}
+    assert READ_ONLY - ours == set(), "READ_ONLY lists URLs that are not in EXPECTED"
+    assert READ_ONLY & set(FORMS) == set(), "a URL cannot both only read and take a form"
+    assert ours - READ_ONLY - set(FORMS) == set(), "URLs neither in READ_ONLY nor in FORMS"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_pages_that_only_read_refuse_every_other_method(
+    method: str, persona: str, scene: Scene, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as(persona)
+    problems = []
+    for route in all_routes():
+        if route.key not in READ_ONLY:
+            continue
+        url = _url(route, scene)
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+            response = getattr(client, method)(url, **headers)
+            if response.status_code != 405 or response["Allow"] != "GET, HEAD":
+                got = f"{response.status_code} {response.get('Location', '')}".strip()
+                problems.append(f"{method} {route.key} {url} as {persona}: got {got}")
+        if client.head(url).status_code != client.get(url).status_code:
+            problems.append(f"head {route.key} {url} as {persona}: not answered like a GET")
+
+    assert not problems, "\n".join(problems)
 
 
 PARTNERSHIP_ROUTES = sorted(key for key, entry in EXPECTED.items() if entry.partnership)

@@ -1,239 +1,184 @@
 """Pages that change a partnership: one plain form per page, working without JavaScript.
 
-Every view follows the same steps: sign-in required; the partnership must be
-visible to the person (otherwise 404, as if it did not exist); nested objects
-are looked up through the partnership, so an id from another partnership is
-404 too; then the specific right is checked (403 for a partner who may look
-but not do this, 404 for money). The service re-checks and writes; its
-``ValidationError`` comes back onto the form with status 400.
+Every view decides up front who may be here: sign-in required; the partnership
+must be visible to the person (otherwise 404, as if it did not exist); nested
+objects are looked up through the partnership, so an id from another
+partnership is 404 too; then the specific right is checked (403 for a partner
+who may look but not do this, 404 for money). The rest is :func:`_manage_page`:
+the form's fields are the service's keyword arguments, the service re-checks
+and writes, and its ``ValidationError`` comes back onto the form with status 400.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
-from partnerships import manage_forms as mf
+from core.forms import bind, handle, require_GET_or_POST
+from core.http import AuthenticatedHttpRequest
 from partnerships import permissions as perms
 from partnerships import services
+from partnerships.forms import (
+    CheckInScheduleForm,
+    ExperimentCloseForm,
+    ExperimentStartForm,
+    IndicatorForm,
+    NeedUpdateForm,
+    PartnerAddForm,
+    PartnerEditForm,
+    PartnershipCreateForm,
+    PartnershipEditForm,
+    PlanPublishForm,
+    ReframeForm,
+    ResponsibilityAddForm,
+    ResponsibilityEditForm,
+    StageMoveForm,
+)
 from partnerships.models import Partnership
 
 TEMPLATE_DIR = "partnerships/manage"
-
-get_or_post = require_http_methods(["GET", "POST"])
 
 
 def _section_url(name: str, partnership: Partnership) -> str:
     return reverse(f"partnerships:{name}", args=[partnership.pk])
 
 
-def _submitted(request: HttpRequest) -> QueryDict | None:
-    """The posted data, also when empty, so an empty POST is a rejected form and not a blank page."""
-    return request.POST if request.method == "POST" else None
-
-
-def _search_text(request: HttpRequest) -> str:
+def _search_text(request: AuthenticatedHttpRequest) -> str:
     """The search box's text as a database can take it: PostgreSQL refuses a NUL byte."""
     return request.GET.get("q", "").replace("\x00", "").strip()[:200]
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _form_page(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-) -> HttpResponse:
-    """Renders a form page; after a POST that reached here the form was rejected: 400."""
-    status = 400 if request.method == "POST" else 200
-    return render(request, f"{TEMPLATE_DIR}/{template}", context, status=status)
-
-
-def _attempt[T](form: Any, action: Callable[[], T]) -> T | None:
-    """Runs the service and returns what it made; on a ValidationError the form gets its messages."""
-    try:
-        return action()
-    except ValidationError as error:
-        mf.add_service_errors(form, error)
-        return None
-
-
-def _generic(
-    request: HttpRequest,
+def _manage_page[T](
+    request: AuthenticatedHttpRequest,
     partnership: Partnership,
-    form: Any,
+    form: forms.BaseForm,
+    service: Callable[..., T],
     *,
-    title: str,
+    done: str | Callable[[T], str],
+    back: str = "detail",
+    title: str = "",
     intro: str = "",
-    submit: str,
-    cancel_url: str,
+    submit: str = "",
     template: str = "form_page.html",
     **extra: Any,
 ) -> HttpResponse:
-    context = {
-        "partnership": partnership,
-        "form": form,
-        "page_title": title,
-        "intro": intro,
-        "submit_label": submit,
-        "cancel_url": cancel_url,
-        **extra,
-    }
-    return _form_page(request, template, context)
+    """One management page, after its view decided who may be here.
+
+    A valid POST calls ``service`` with the acting person and the form's cleaned data as
+    keyword arguments (bind the objects it acts on with ``functools.partial``). Success
+    says ``done`` and goes back to the partnership's ``back`` section, where Cancel leads
+    too. ``title``, ``intro`` and ``submit`` fill the generic page; ``extra`` is more context.
+    """
+    back_url = _section_url(back, partnership)
+    return handle(
+        request,
+        form,
+        lambda data: service(actor=request.user, **data),
+        template=f"{TEMPLATE_DIR}/{template}",
+        context=lambda _result: {
+            "partnership": partnership,
+            "form": form,
+            "page_title": title,
+            "intro": intro,
+            "submit_label": submit,
+            "cancel_url": back_url,
+            **extra,
+        },
+        success_url=back_url,
+        success_message=done,
+    )
 
 
 # --- The partnership itself ------------------------------------------------------
 
 
 @login_required
-@get_or_post
-def partnership_create(request: HttpRequest) -> HttpResponse:
+@require_GET_or_POST
+def partnership_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not perms.can_create_any_partnership(user):
         # Only city staff start partnerships; to anyone else the page does not exist.
         raise Http404
     lead_search = _search_text(request)
-    form = mf.PartnershipCreateForm(_submitted(request), user=user, lead_search=lead_search)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        created = _attempt(
-            form,
-            lambda: services.partnership_create(
-                actor=user,
-                city=data["city"],
-                lead=data["lead"],
-                title=data["title"],
-                goal=data["goal"],
-                problem_statement=data["problem_statement"],
-                lead_role=data["lead_role"],
-                pathway=data["pathway"],
-                stage=data["stage"],
-                status=data["status"],
-                cadence=data["cadence"],
-                start_date=data["start_date"],
-                point_of_contact=data["point_of_contact"],
-                visibility=data["visibility"],
-                public_summary=data["public_summary"],
-            ),
-        )
-        if created is not None:
-            messages.success(request, _("The partnership has been created."))
-            return redirect(created.get_absolute_url())
-    return _form_page(
+    form = bind(request, PartnershipCreateForm, user=user, lead_search=lead_search)
+    return handle(
         request,
-        "partnership_create.html",
-        {"form": form, "lead_search": lead_search},
+        form,
+        lambda data: services.partnership_create(actor=user, **data),
+        template=f"{TEMPLATE_DIR}/partnership_create.html",
+        context=lambda _result: {"form": form, "lead_search": lead_search},
+        success_url=lambda created: created.get_absolute_url(),
+        success_message=_("The partnership has been created."),
     )
 
 
 @login_required
-@get_or_post
-def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET_or_POST
+def partnership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
-    _require(perms.can_manage(request.user, partnership))
-    form = mf.PartnershipEditForm(_submitted(request), partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        if not changes:
-            messages.info(request, _("Nothing was changed."))
-            return redirect(partnership.get_absolute_url())
-        if _attempt(
-            form,
-            lambda: services.partnership_update(
-                actor=request.user, partnership=partnership, **changes
-            ),
-        ):
-            messages.success(request, _("The partnership has been updated."))
-            return redirect(partnership.get_absolute_url())
-        # The service set the rejected values on this instance before refusing them.
-        partnership.refresh_from_db()
-    return _generic(
+    if not perms.can_manage(request.user, partnership):
+        raise PermissionDenied
+    form = bind(request, PartnershipEditForm, partnership=partnership)
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data:
+        messages.info(request, _("Nothing was changed."))
+        return redirect(partnership.get_absolute_url())
+    return _manage_page(
         request,
         partnership,
         form,
+        partial(services.partnership_update, partnership=partnership),
         title=_("Edit the partnership"),
         submit=_("Save changes"),
-        cancel_url=partnership.get_absolute_url(),
+        done=_("The partnership has been updated."),
     )
 
 
 @login_required
-@get_or_post
-def reframe(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET_or_POST
+def reframe(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
-    _require(perms.can_contribute(request.user, partnership))
-    form = mf.ReframeForm(_submitted(request), initial={"statement": partnership.problem_statement})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            form,
-            lambda: services.partnership_reframe(
-                actor=request.user,
-                partnership=partnership,
-                statement=data["statement"],
-                learned=data["learned"],
-                reframed_on=data["reframed_on"],
-            ),
-        ):
-            messages.success(request, _("The problem statement has been reframed."))
-            return redirect(partnership.get_absolute_url())
-        partnership.refresh_from_db()
-    return _generic(
+    if not perms.can_contribute(request.user, partnership):
+        raise PermissionDenied
+    return _manage_page(
         request,
         partnership,
-        form,
+        bind(request, ReframeForm, initial={"statement": partnership.problem_statement}),
+        partial(services.partnership_reframe, partnership=partnership),
         title=_("Reframe the problem"),
         intro=_(
             "Understanding of a problem grows as the partners work on it. "
             "Record the new statement and what changed your minds; the earlier one stays in the history."
         ),
         submit=_("Save the new statement"),
-        cancel_url=partnership.get_absolute_url(),
+        done=_("The problem statement has been reframed."),
         template="reframe.html",
     )
 
 
 @login_required
-@get_or_post
-def stage_move(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET_or_POST
+def stage_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
-    _require(perms.can_manage(request.user, partnership))
-    form = mf.StageMoveForm(_submitted(request), partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            form,
-            lambda: services.partnership_move_stage(
-                actor=request.user,
-                partnership=partnership,
-                stage=data["stage"],
-                reason=data["reason"],
-            ),
-        ):
-            messages.success(
-                request, _("The partnership is now at the stage “%s”.") % data["stage"]
-            )
-            return redirect(partnership.get_absolute_url())
-        partnership.refresh_from_db()
-    return _generic(
+    if not perms.can_manage(request.user, partnership):
+        raise PermissionDenied
+    return _manage_page(
         request,
         partnership,
-        form,
+        bind(request, StageMoveForm, partnership=partnership),
+        partial(services.partnership_move_stage, partnership=partnership),
         title=_("Move to another stage"),
         submit=_("Move the stage"),
-        cancel_url=partnership.get_absolute_url(),
+        done=lambda change: _("The partnership is now at the stage “%s”.") % change.to_stage,
         template="stage_move.html",
     )
 
@@ -242,163 +187,101 @@ def stage_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@get_or_post
-def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET_or_POST
+def partner_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
-    _require(perms.can_manage(request.user, partnership))
-    form = mf.PartnerAddForm(_submitted(request), partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            form,
-            lambda: services.partner_add(
-                actor=request.user,
-                partnership=partnership,
-                organization=data["organization"],
-                role_description=data["role_description"],
-            ),
-        ):
-            messages.success(
-                request, _("%s has joined the partnership.") % data["organization"].name
-            )
-            return redirect(partnership.get_absolute_url())
-    return _generic(
+    if not perms.can_manage(request.user, partnership):
+        raise PermissionDenied
+    return _manage_page(
         request,
         partnership,
-        form,
+        bind(request, PartnerAddForm, partnership=partnership),
+        partial(services.partner_add, partnership=partnership),
         title=_("Add a partner"),
         intro=_("Partnerships grow: bring in the organizations whose help the work needs."),
         submit=_("Add the partner"),
-        cancel_url=partnership.get_absolute_url(),
+        done=lambda partner: _("%s has joined the partnership.") % partner.organization.name,
     )
 
 
 @login_required
-@get_or_post
-def partner_edit(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
+@require_GET_or_POST
+def partner_edit(request: AuthenticatedHttpRequest, pk: int, partner_pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     partner = get_object_or_404(partnership.partners.select_related("organization"), pk=partner_pk)
-    _require(perms.can_manage(request.user, partnership))
-    form = mf.PartnerEditForm(
-        _submitted(request), initial={"role_description": partner.role_description}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            form,
-            lambda: services.partner_update(
-                actor=request.user,
-                partner=partner,
-                role_description=data["role_description"],
-            ),
-        ):
-            messages.success(
-                request, _("The role of %s has been updated.") % partner.organization.name
-            )
-            return redirect(partnership.get_absolute_url())
-    return _generic(
+    if not perms.can_manage(request.user, partnership):
+        raise PermissionDenied
+    name = partner.organization.name
+    return _manage_page(
         request,
         partnership,
-        form,
-        title=_("Role of %s") % partner.organization.name,
+        bind(request, PartnerEditForm, initial={"role_description": partner.role_description}),
+        partial(services.partner_update, partner=partner),
+        title=_("Role of %s") % name,
         submit=_("Save the role"),
-        cancel_url=partnership.get_absolute_url(),
+        done=_("The role of %s has been updated.") % name,
     )
 
 
 @login_required
-@get_or_post
-def partner_remove(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
+@require_GET_or_POST
+def partner_remove(request: AuthenticatedHttpRequest, pk: int, partner_pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     partner = get_object_or_404(partnership.partners.select_related("organization"), pk=partner_pk)
-    _require(perms.can_manage(request.user, partnership))
-    errors: list[str] = []
-    if request.method == "POST":
-        try:
-            services.partner_remove(actor=request.user, partner=partner)
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(request, _("%s is no longer a partner.") % partner.organization.name)
-            return redirect(partnership.get_absolute_url())
-    return _form_page(
+    if not perms.can_manage(request.user, partnership):
+        raise PermissionDenied
+    return _manage_page(
         request,
-        "partner_remove.html",
-        {
-            "partnership": partnership,
-            "partner": partner,
-            "is_lead": partner.organization_id == partnership.lead_id,
-            "errors": errors,
-            "cancel_url": partnership.get_absolute_url(),
-        },
+        partnership,
+        # A button: no fields, only what the service refuses.
+        bind(request, forms.Form),
+        partial(services.partner_remove, partner=partner),
+        done=_("%s is no longer a partner.") % partner.organization.name,
+        template="partner_remove.html",
+        partner=partner,
+        is_lead=partner.organization_id == partnership.lead_id,
     )
 
 
 @login_required
-@get_or_post
-def responsibility_add(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET_or_POST
+def responsibility_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
-    _require(perms.can_contribute(request.user, partnership))
+    if not perms.can_contribute(request.user, partnership):
+        raise PermissionDenied
     org_ids = partnership.partner_organization_ids() | {partnership.city_id}
-    form = mf.ResponsibilityAddForm(_submitted(request), organization_ids=org_ids)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            form,
-            lambda: services.responsibility_add(
-                actor=request.user,
-                partnership=partnership,
-                organization=data["organization"],
-                description=data["description"],
-                due_date=data["due_date"],
-            ),
-        ):
-            messages.success(request, _("The responsibility has been added."))
-            return redirect(partnership.get_absolute_url())
-    return _generic(
+    return _manage_page(
         request,
         partnership,
-        form,
+        bind(request, ResponsibilityAddForm, organization_ids=org_ids),
+        partial(services.responsibility_add, partnership=partnership),
         title=_("Add a responsibility"),
         intro=_("Who does what: shared work goes better when every partner holds a piece of it."),
         submit=_("Add the responsibility"),
-        cancel_url=partnership.get_absolute_url(),
+        done=_("The responsibility has been added."),
     )
 
 
 @login_required
-@get_or_post
-def responsibility_edit(request: HttpRequest, pk: int, responsibility_pk: int) -> HttpResponse:
+@require_GET_or_POST
+def responsibility_edit(
+    request: AuthenticatedHttpRequest, pk: int, responsibility_pk: int
+) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     responsibility = get_object_or_404(
         partnership.responsibilities.select_related("organization"), pk=responsibility_pk
     )
-    _require(perms.can_contribute(request.user, partnership))
-    form = mf.ResponsibilityEditForm(
-        _submitted(request),
-        initial={"status": responsibility.status, "due_date": responsibility.due_date},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            form,
-            lambda: services.responsibility_update(
-                actor=request.user,
-                responsibility=responsibility,
-                status=data["status"],
-                due_date=data["due_date"],
-            ),
-        ):
-            messages.success(request, _("The responsibility has been updated."))
-            return redirect(partnership.get_absolute_url())
-        responsibility.refresh_from_db()
-    return _generic(
+    if not perms.can_contribute(request.user, partnership):
+        raise PermissionDenied
+    initial = {"status": responsibility.status, "due_date": responsibility.due_date}
+    return _manage_page(
         request,
         partnership,
-        form,
+        bind(request, ResponsibilityEditForm, initial=initial),
+        partial(services.responsibility_update, responsibility=responsibility),
         title=_("Update a responsibility"),
         submit=_("Save"),
-        cancel_url=partnership.get_absolute_url(),
+        done=_("The responsibility has been updated."),
         template="responsibility_edit.html",
         responsibility=responsibility,
     )
@@ -408,66 +291,39 @@ def responsibility_edit(request: HttpRequest, pk: int, responsibility_pk: int) -
 
 
 @login_required
-@get_or_post
-def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET_or_POST
+def plan_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
-    _require(perms.can_contribute(request.user, partnership))
+    if not perms.can_contribute(request.user, partnership):
+        raise PermissionDenied
     latest = partnership.plan_versions.order_by("-number").first()
-    data = _submitted(request)
-    formset = mf.PlanSectionFormSet(data, initial=mf.plan_initial(latest), prefix="sections")
-    note_form = mf.PlanNoteForm(data)
-    if request.method == "POST" and formset.is_valid() and note_form.is_valid():
-        version = _attempt(
-            note_form,
-            lambda: services.plan_publish(
-                actor=request.user,
-                partnership=partnership,
-                sections=formset.sections(),
-                note=note_form.cleaned_data["note"],
-            ),
-        )
-        if version is not None:
-            messages.success(
-                request,
-                _("Version %d of the plan is published. Earlier versions stay readable.")
-                % version.number,
-            )
-            return redirect(_section_url("plan", partnership))
-    return _form_page(
+    return _manage_page(
         request,
-        "plan_publish.html",
-        {
-            "partnership": partnership,
-            "formset": formset,
-            "note_form": note_form,
-            "latest": latest,
-            "cancel_url": _section_url("plan", partnership),
-        },
+        partnership,
+        bind(request, PlanPublishForm, latest=latest),
+        partial(services.plan_publish, partnership=partnership),
+        back="plan",
+        done=lambda version: (
+            _("Version %d of the plan is published. Earlier versions stay readable.")
+            % version.number
+        ),
+        template="plan_publish.html",
+        latest=latest,
     )
 
 
 @login_required
-@get_or_post
-def checkin_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET_or_POST
+def checkin_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
-    _require(perms.can_contribute(request.user, partnership))
-    form = mf.CheckInScheduleForm(_submitted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            form,
-            lambda: services.checkin_schedule(
-                actor=request.user,
-                partnership=partnership,
-                due_date=data["due_date"],
-            ),
-        ):
-            messages.success(request, _("The check-in has been scheduled."))
-            return redirect(_section_url("checkins", partnership))
-    return _generic(
+    if not perms.can_contribute(request.user, partnership):
+        raise PermissionDenied
+    return _manage_page(
         request,
         partnership,
-        form,
+        bind(request, CheckInScheduleForm),
+        partial(services.checkin_schedule, partnership=partnership),
+        back="checkins",
         title=_("Schedule a check-in"),
         intro=_(
             "Regular check-ins keep the partners close over the long run. "
@@ -475,144 +331,89 @@ def checkin_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         )
         % {"cadence": partnership.get_cadence_display().lower()},
         submit=_("Schedule"),
-        cancel_url=_section_url("checkins", partnership),
+        done=_("The check-in has been scheduled."),
     )
 
 
 @login_required
-@get_or_post
-def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET_or_POST
+def indicator_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
-    _require(perms.can_contribute(request.user, partnership))
-    form = mf.IndicatorForm(_submitted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            form,
-            lambda: services.indicator_create(
-                actor=request.user,
-                partnership=partnership,
-                name=data["name"],
-                unit=data["unit"],
-                direction=data["direction"],
-                baseline=data["baseline"],
-                target=data["target"],
-                target_date=data["target_date"],
-            ),
-        ):
-            messages.success(request, _("The indicator has been added."))
-            return redirect(_section_url("evidence", partnership))
-    return _generic(
+    if not perms.can_contribute(request.user, partnership):
+        raise PermissionDenied
+    return _manage_page(
         request,
         partnership,
-        form,
+        bind(request, IndicatorForm),
+        partial(services.indicator_create, partnership=partnership),
+        back="evidence",
         title=_("Add an indicator"),
         intro=_("An indicator is something you measure again and again to see if things change."),
         submit=_("Add the indicator"),
-        cancel_url=_section_url("evidence", partnership),
+        done=_("The indicator has been added."),
     )
 
 
 @login_required
-@get_or_post
-def experiment_start(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET_or_POST
+def experiment_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
-    _require(perms.can_contribute(request.user, partnership))
-    form = mf.ExperimentStartForm(_submitted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            form,
-            lambda: services.experiment_start(
-                actor=request.user,
-                partnership=partnership,
-                title=data["title"],
-                hypothesis=data["hypothesis"],
-                what_is_tried=data["what_is_tried"],
-                started_on=data["started_on"],
-                ends_on=data["ends_on"],
-            ),
-        ):
-            messages.success(request, _("The experiment has started."))
-            return redirect(_section_url("experiments", partnership))
-    return _generic(
+    if not perms.can_contribute(request.user, partnership):
+        raise PermissionDenied
+    return _manage_page(
         request,
         partnership,
-        form,
+        bind(request, ExperimentStartForm),
+        partial(services.experiment_start, partnership=partnership),
+        back="experiments",
         title=_("Start an experiment"),
         intro=_("Try something small, look at what happens, then decide together."),
         submit=_("Start the experiment"),
-        cancel_url=_section_url("experiments", partnership),
+        done=_("The experiment has started."),
     )
 
 
 @login_required
-@get_or_post
-def experiment_close(request: HttpRequest, pk: int, experiment_pk: int) -> HttpResponse:
+@require_GET_or_POST
+def experiment_close(
+    request: AuthenticatedHttpRequest, pk: int, experiment_pk: int
+) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     experiment = get_object_or_404(partnership.experiments, pk=experiment_pk)
-    _require(perms.can_contribute(request.user, partnership))
-    form = mf.ExperimentCloseForm(_submitted(request), experiment=experiment)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            form,
-            lambda: services.experiment_close(
-                actor=request.user,
-                experiment=experiment,
-                result=data["result"],
-                decision=data["decision"],
-                ended_on=data["ended_on"],
-            ),
-        ):
-            messages.success(request, _("The experiment is closed with a decision."))
-            return redirect(_section_url("experiments", partnership))
-        experiment.refresh_from_db()
-    return _generic(
+    if not perms.can_contribute(request.user, partnership):
+        raise PermissionDenied
+    return _manage_page(
         request,
         partnership,
-        form,
+        bind(request, ExperimentCloseForm),
+        partial(services.experiment_close, experiment=experiment),
+        back="experiments",
         title=_("Close the experiment “%s”") % experiment.title,
         submit=_("Close with this decision"),
-        cancel_url=_section_url("experiments", partnership),
+        done=_("The experiment is closed with a decision."),
         template="experiment_close.html",
         experiment=experiment,
     )
 
 
 @login_required
-@get_or_post
-def need_update(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
+@require_GET_or_POST
+def need_update(request: AuthenticatedHttpRequest, pk: int, need_pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     if not perms.can_see_money(request.user, partnership):
         # Money is private to the partner organizations: others do not learn it exists.
         raise Http404
     need = get_object_or_404(partnership.financial_needs.select_related("organization"), pk=need_pk)
-    form = mf.NeedUpdateForm(
-        _submitted(request),
-        initial={"status": need.status, "discussion_notes": need.discussion_notes},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            form,
-            lambda: services.need_update(
-                actor=request.user,
-                need=need,
-                status=data["status"],
-                discussion_notes=data["discussion_notes"],
-            ),
-        ):
-            messages.success(request, _("The financial need has been updated."))
-            return redirect(_section_url("money", partnership))
-        need.refresh_from_db()
-    return _generic(
+    initial = {"status": need.status, "discussion_notes": need.discussion_notes}
+    return _manage_page(
         request,
         partnership,
-        form,
+        bind(request, NeedUpdateForm, initial=initial),
+        partial(services.need_update, need=need),
+        back="money",
         title=_("Update a financial need"),
         submit=_("Save"),
-        cancel_url=_section_url("money", partnership),
+        done=_("The financial need has been updated."),
         template="need_update.html",
         need=need,
     )

@@ -2,31 +2,34 @@
 
 Every view starts from ``get_visible_partnership_or_404`` so a person who may
 not see the partnership gets "not found" everywhere, fragments and exports
-included. The in-place forms post to their own URL: an htmx request gets the
-section's fragment back (200 refreshed, 400 with field messages), a plain POST
-gets a redirect or the full page with the errors, so nothing needs JavaScript.
+included. The in-place forms post to their own URL and go through
+:func:`core.forms.handle`: an htmx request gets the section's fragment back (200
+refreshed, 400 with field messages), a plain POST gets a redirect or the full
+page with the errors, so nothing needs JavaScript. A GET on a form's URL shows
+the form on a page of its own.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_safe
 
+from core.forms import bind, handle, require_GET_or_POST
+from core.http import AuthenticatedHttpRequest
 from partnerships import permissions as perms
 from partnerships import services
 from partnerships.charts import line_chart
@@ -35,7 +38,6 @@ from partnerships.forms import (
     MeasurementForm,
     NeedForm,
     ProgressForm,
-    apply_validation_error,
 )
 from partnerships.models import (
     CheckIn,
@@ -46,9 +48,6 @@ from partnerships.models import (
     ProgressUpdate,
 )
 from partnerships.spreadsheet import csv_safe
-
-if TYPE_CHECKING:
-    from django import forms
 
 SECTIONS = [
     ("overview", "partnerships:detail", gettext_lazy("Overview")),
@@ -61,13 +60,10 @@ SECTIONS = [
     ("timeline", "partnerships:timeline", gettext_lazy("Timeline")),
 ]
 
-FORM_METHODS = require_http_methods(["GET", "POST"])
-
-
 # --- Shared helpers -------------------------------------------------------------
 
 
-def _access(request: HttpRequest, partnership: Partnership) -> dict[str, bool]:
+def _access(request: AuthenticatedHttpRequest, partnership: Partnership) -> dict[str, bool]:
     """What this person may do here, decided once so templates never decide."""
     user = request.user
     return {
@@ -79,7 +75,9 @@ def _access(request: HttpRequest, partnership: Partnership) -> dict[str, bool]:
     }
 
 
-def _layout(request: HttpRequest, partnership: Partnership, section: str) -> dict[str, Any]:
+def _layout(
+    request: AuthenticatedHttpRequest, partnership: Partnership, section: str
+) -> dict[str, Any]:
     can = _access(request, partnership)
     sections = [
         {
@@ -100,7 +98,7 @@ def _layout(request: HttpRequest, partnership: Partnership, section: str) -> dic
     }
 
 
-def _contributing_partnership(request: HttpRequest, pk: int) -> Partnership:
+def _contributing_partnership(request: AuthenticatedHttpRequest, pk: int) -> Partnership:
     """For writes: unknown to non-viewers (404), forbidden to viewers who only read (403)."""
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     if not perms.can_contribute(request.user, partnership):
@@ -108,53 +106,22 @@ def _contributing_partnership(request: HttpRequest, pk: int) -> Partnership:
     return partnership
 
 
-def _money_partnership(request: HttpRequest, pk: int) -> Partnership:
+def _money_partnership(request: AuthenticatedHttpRequest, pk: int) -> Partnership:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     if not perms.can_see_money(request.user, partnership):
         raise Http404
     return partnership
 
 
-def _page(request: HttpRequest, queryset: QuerySet[Any], *, first: bool = False) -> Page:
+def _page(
+    request: AuthenticatedHttpRequest, queryset: QuerySet[Any], *, first: bool = False
+) -> Page:
     number = 1 if first else request.GET.get("page")
     return Paginator(queryset, settings.TANDEM_PAGE_SIZE).get_page(number)
 
 
-def _submit(form: forms.Form, action: Callable[[dict[str, Any]], object]) -> bool:
-    """Validates the form and calls the service; on failure the messages sit on the form."""
-    if not form.is_valid():
-        return False
-    try:
-        action(form.cleaned_data)
-    except ValidationError as error:
-        apply_validation_error(form, error)
-        return False
-    return True
-
-
-def _answer(
-    request: HttpRequest,
-    *,
-    ok: bool,
-    template: str,
-    fragment: str,
-    context: dict[str, Any],
-    success_url: str,
-    success_message: str,
-) -> HttpResponse:
-    if ok and not request.htmx:
-        messages.success(request, success_message)
-        return redirect(success_url)
-    status = 200 if ok else 400
-    if ok:
-        context["saved_message"] = success_message
-    if request.htmx:
-        return render(request, f"{template}#{fragment}", context, status=status)
-    return render(request, template, context, status=status)
-
-
 def _form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     partnership: Partnership,
     *,
     section: str,
@@ -171,9 +138,9 @@ def _form_page(
 # --- Overview -------------------------------------------------------------------
 
 
+@require_safe
 @login_required
-@require_GET
-def overview(request: HttpRequest, pk: int) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     context = _layout(request, partnership, "overview")
     context.update(
@@ -194,7 +161,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _plan_response(
-    request: HttpRequest, partnership: Partnership, number: int | None
+    request: AuthenticatedHttpRequest, partnership: Partnership, number: int | None
 ) -> HttpResponse:
     versions = list(partnership.plan_versions.select_related("published_by"))
     if number is None:
@@ -213,16 +180,16 @@ def _plan_response(
     return render(request, "partnerships/section_plan.html", context)
 
 
+@require_safe
 @login_required
-@require_GET
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     return _plan_response(request, partnership, None)
 
 
+@require_safe
 @login_required
-@require_GET
-def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def plan_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     return _plan_response(request, partnership, number)
 
@@ -231,13 +198,17 @@ def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 def _checkin_form(
-    partnership: Partnership, checkin: CheckIn, data: Any = None
+    partnership: Partnership, checkin: CheckIn, request: AuthenticatedHttpRequest | None = None
 ) -> CheckInRecordForm:
-    return CheckInRecordForm(data, partnership=partnership, auto_id=f"id_checkin{checkin.pk}_%s")
+    """One check-in's form, with ids of its own; bound to what ``request`` posted, if given."""
+    auto_id = f"id_checkin{checkin.pk}_%s"
+    if request is None:
+        return CheckInRecordForm(partnership=partnership, auto_id=auto_id)
+    return bind(request, CheckInRecordForm, partnership=partnership, auto_id=auto_id)
 
 
 def _checkins_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     partnership: Partnership,
     *,
     bound: tuple[CheckIn, CheckInRecordForm] | None = None,
@@ -271,9 +242,9 @@ def _checkins_context(
     return context
 
 
+@require_safe
 @login_required
-@require_GET
-def checkins(request: HttpRequest, pk: int) -> HttpResponse:
+def checkins(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     return render(
         request, "partnerships/section_checkins.html", _checkins_context(request, partnership)
@@ -281,8 +252,8 @@ def checkins(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@FORM_METHODS
-def checkin_record(request: HttpRequest, pk: int, checkin_pk: int) -> HttpResponse:
+@require_GET_or_POST
+def checkin_record(request: AuthenticatedHttpRequest, pk: int, checkin_pk: int) -> HttpResponse:
     partnership = _contributing_partnership(request, pk)
     checkin = get_object_or_404(CheckIn, pk=checkin_pk, partnership=partnership)
     section_url = reverse("partnerships:checkins", args=[partnership.pk])
@@ -299,27 +270,16 @@ def checkin_record(request: HttpRequest, pk: int, checkin_pk: int) -> HttpRespon
             extra={"record_checkin": checkin, "record_form": _checkin_form(partnership, checkin)},
         )
 
-    form = _checkin_form(partnership, checkin, request.POST)
-    ok = _submit(
-        form,
-        lambda data: services.checkin_record(
-            actor=request.user,
-            checkin=checkin,
-            held=data["held"],
-            held_on=data["held_on"],
-            attendees=data["attendees"],
-            attending_organizations=data["attending_organizations"],
-            notes=data["notes"],
-            decisions=data["decisions"],
-            follow_ups=data["follow_ups"],
-        ),
-    )
-    return _answer(
+    form = _checkin_form(partnership, checkin, request)
+    return handle(
         request,
-        ok=ok,
+        form,
+        lambda data: services.checkin_record(actor=request.user, checkin=checkin, **data),
         template="partnerships/section_checkins.html",
         fragment="checkins-panel",
-        context=_checkins_context(request, partnership, bound=None if ok else (checkin, form)),
+        context=lambda recorded: _checkins_context(
+            request, partnership, bound=None if recorded else (checkin, form)
+        ),
         success_url=section_url,
         success_message=_("The check-in was recorded."),
     )
@@ -329,7 +289,7 @@ def checkin_record(request: HttpRequest, pk: int, checkin_pk: int) -> HttpRespon
 
 
 def _progress_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     partnership: Partnership,
     *,
     form: ProgressForm | None = None,
@@ -351,9 +311,9 @@ def _progress_context(
     return context
 
 
+@require_safe
 @login_required
-@require_GET
-def progress(request: HttpRequest, pk: int) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     return render(
         request, "partnerships/section_progress.html", _progress_context(request, partnership)
@@ -361,8 +321,8 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@FORM_METHODS
-def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET_or_POST
+def progress_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = _contributing_partnership(request, pk)
     if request.method == "GET":
         return _form_page(
@@ -373,8 +333,9 @@ def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
             form_partial="partnerships/section_progress.html#progress-form",
             extra={"form": ProgressForm(user=request.user, partnership=partnership)},
         )
-    form = ProgressForm(request.POST, user=request.user, partnership=partnership)
-    ok = _submit(
+    form = bind(request, ProgressForm, user=request.user, partnership=partnership)
+    return handle(
+        request,
         form,
         lambda data: services.progress_log(
             actor=request.user,
@@ -385,14 +346,12 @@ def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
             practices=data["practices"],
             levers=data["levers"],
         ),
-    )
-    return _answer(
-        request,
-        ok=ok,
         template="partnerships/section_progress.html",
         fragment="progress-panel",
         # After posting, the newest updates (page one) are what the person wants to see.
-        context=_progress_context(request, partnership, form=None if ok else form, first_page=True),
+        context=lambda logged: _progress_context(
+            request, partnership, form=None if logged else form, first_page=True
+        ),
         success_url=reverse("partnerships:progress", args=[partnership.pk]),
         success_message=_("Your progress update was logged."),
     )
@@ -401,8 +360,14 @@ def progress_log(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Evidence ---------------------------------------------------------------------
 
 
-def _measurement_form(indicator: Indicator, data: Any = None) -> MeasurementForm:
-    return MeasurementForm(data, auto_id=f"id_indicator{indicator.pk}_%s")
+def _measurement_form(
+    indicator: Indicator, request: AuthenticatedHttpRequest | None = None
+) -> MeasurementForm:
+    """One indicator's form, with ids of its own; bound to what ``request`` posted, if given."""
+    auto_id = f"id_indicator{indicator.pk}_%s"
+    if request is None:
+        return MeasurementForm(auto_id=auto_id)
+    return bind(request, MeasurementForm, auto_id=auto_id)
 
 
 def _indicators(
@@ -410,7 +375,7 @@ def _indicators(
     *,
     can_contribute: bool,
     only: int | None = None,
-    bound: MeasurementForm | None = None,
+    bound: tuple[Indicator, MeasurementForm] | None = None,
 ) -> list[Indicator]:
     """Indicators with their measurements, chart and (for contributors) a measurement form."""
     queryset = partnership.indicators.prefetch_related(
@@ -432,15 +397,17 @@ def _indicators(
             baseline=indicator.baseline,
         )
         form = None
-        if can_contribute:
-            form = bound if bound is not None else _measurement_form(indicator)
+        if bound is not None and bound[0].pk == indicator.pk:
+            form = bound[1]
+        elif can_contribute:
+            form = _measurement_form(indicator)
         indicator.measurement_form = form  # type: ignore[attr-defined]
     return indicators
 
 
+@require_safe
 @login_required
-@require_GET
-def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     context = _layout(request, partnership, "evidence")
     context["indicators"] = _indicators(partnership, can_contribute=context["can"]["contribute"])
@@ -448,8 +415,8 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@FORM_METHODS
-def measurement_add(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+@require_GET_or_POST
+def measurement_add(request: AuthenticatedHttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     partnership = _contributing_partnership(request, pk)
     indicator = get_object_or_404(Indicator, pk=indicator_pk, partnership=partnership)
     section_url = reverse("partnerships:evidence", args=[partnership.pk])
@@ -463,9 +430,23 @@ def measurement_add(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRes
             form_partial="partnerships/section_evidence.html#measurement-form",
             extra={"indicator": indicator},
         )
-    form = _measurement_form(indicator, request.POST)
+    form = _measurement_form(indicator, request)
     indicator.partnership = partnership
-    ok = _submit(
+
+    def page(added: Measurement | None) -> dict[str, Any]:
+        context = _layout(request, partnership, "evidence")
+        bound = None if added else (indicator, form)
+        if request.htmx:
+            # The fragment is this indicator's card only.
+            (context["indicator"],) = _indicators(
+                partnership, can_contribute=True, only=indicator.pk, bound=bound
+            )
+        else:
+            context["indicators"] = _indicators(partnership, can_contribute=True, bound=bound)
+        return context
+
+    return handle(
+        request,
         form,
         lambda data: services.measurement_add(
             actor=request.user,
@@ -474,33 +455,17 @@ def measurement_add(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRes
             value=data["value"],
             source=data["source"],
         ),
-    )
-    context = _layout(request, partnership, "evidence")
-    if request.htmx:
-        # The fragment is this indicator's card only.
-        (context["indicator"],) = _indicators(
-            partnership, can_contribute=True, only=indicator.pk, bound=None if ok else form
-        )
-    else:
-        context["indicators"] = _indicators(partnership, can_contribute=True)
-        if not ok:
-            for item in context["indicators"]:
-                if item.pk == indicator.pk:
-                    item.measurement_form = form  # type: ignore[attr-defined]
-    return _answer(
-        request,
-        ok=ok,
         template="partnerships/section_evidence.html",
         fragment="indicator-card",
-        context=context,
+        context=page,
         success_url=f"{section_url}#indicator-{indicator.pk}",
         success_message=_("The measurement was added."),
     )
 
 
+@require_safe
 @login_required
-@require_GET
-def measurements_export(request: HttpRequest, pk: int) -> HttpResponse:
+def measurements_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     if not perms.can_export(request.user, partnership):
         raise Http404
@@ -536,9 +501,9 @@ def measurements_export(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Experiments ------------------------------------------------------------------
 
 
+@require_safe
 @login_required
-@require_GET
-def experiments(request: HttpRequest, pk: int) -> HttpResponse:
+def experiments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     everything = list(partnership.experiments.all())
     context = _layout(request, partnership, "experiments")
@@ -554,7 +519,7 @@ def experiments(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _money_context(
-    request: HttpRequest, partnership: Partnership, *, form: NeedForm | None = None
+    request: AuthenticatedHttpRequest, partnership: Partnership, *, form: NeedForm | None = None
 ) -> dict[str, Any]:
     context = _layout(request, partnership, "money")
     if form is None and context["can"]["state_need"]:
@@ -566,16 +531,16 @@ def _money_context(
     return context
 
 
+@require_safe
 @login_required
-@require_GET
-def money(request: HttpRequest, pk: int) -> HttpResponse:
+def money(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = _money_partnership(request, pk)
     return render(request, "partnerships/section_money.html", _money_context(request, partnership))
 
 
 @login_required
-@FORM_METHODS
-def need_state(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET_or_POST
+def need_state(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = _money_partnership(request, pk)
     if not perms.can_state_need(request.user, partnership):
         raise PermissionDenied
@@ -588,25 +553,14 @@ def need_state(request: HttpRequest, pk: int) -> HttpResponse:
             form_partial="partnerships/section_money.html#need-form",
             extra={"form": NeedForm(user=request.user, partnership=partnership)},
         )
-    form = NeedForm(request.POST, user=request.user, partnership=partnership)
-    ok = _submit(
-        form,
-        lambda data: services.need_state(
-            actor=request.user,
-            partnership=partnership,
-            organization=data["organization"],
-            amount=data["amount"],
-            currency=data["currency"],
-            period=data["period"],
-            purpose=data["purpose"],
-        ),
-    )
-    return _answer(
+    form = bind(request, NeedForm, user=request.user, partnership=partnership)
+    return handle(
         request,
-        ok=ok,
+        form,
+        lambda data: services.need_state(actor=request.user, partnership=partnership, **data),
         template="partnerships/section_money.html",
         fragment="money-panel",
-        context=_money_context(request, partnership, form=None if ok else form),
+        context=lambda stated: _money_context(request, partnership, form=None if stated else form),
         success_url=reverse("partnerships:money", args=[partnership.pk]),
         success_message=_("The financial need was stated."),
     )
@@ -615,9 +569,9 @@ def need_state(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Timeline -----------------------------------------------------------------------
 
 
+@require_safe
 @login_required
-@require_GET
-def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+def timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     context = _layout(request, partnership, "timeline")
     events = perms.timeline_events(request.user, partnership).select_related("actor")
