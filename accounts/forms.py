@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
 from accounts.models import Membership, Organization, User
+from core.forms import choice
 
 
 class OrganizationCreateForm(forms.ModelForm):
@@ -18,9 +19,9 @@ class OrganizationCreateForm(forms.ModelForm):
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["kind"].choices = [
+        choice(self, "kind").choices = [
             (value, label)
-            for value, label in self.fields["kind"].choices
+            for value, label in Organization.Kind.choices
             if permissions.can_create_organization(user, value)
         ]
         self.fields["country"].widget.attrs.update(
@@ -63,4 +64,4 @@ class PreferencesForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["name"].widget.attrs["autocomplete"] = "name"
-        self.fields["preferred_language"].choices = settings.LANGUAGES
+        choice(self, "preferred_language").choices = settings.LANGUAGES

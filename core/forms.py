@@ -49,6 +49,20 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """One of the form's model choice fields, as such: ``form.fields`` holds plain fields."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), f"{name} is not a model choice field"
+    return field
+
+
+def choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """One of the form's choice fields, as such."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), f"{name} is not a choice field"
+    return field
+
+
 def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's messages on the matching fields, the rest at the top of the form."""
     if hasattr(error, "error_dict"):

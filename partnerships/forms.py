@@ -12,17 +12,17 @@ indicator) keep unique, well-labelled ids.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import connections, models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
-from core.forms import DateInput
+from core.forms import DateInput, choice, model_choice
 from partnerships import permissions as perms
 from partnerships.models import (
     Experiment,
@@ -34,6 +34,9 @@ from partnerships.models import (
     Responsibility,
 )
 from playbook.models import ModelPathway, Practice, Stage
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _partner_organizations(partnership: Partnership) -> Any:
@@ -48,11 +51,12 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
     cannot bind (OverflowError) and PostgreSQL refuses: a 500 for something a person typed.
     """
 
-    def _check_values(self, value: Any) -> Any:
+    def clean(self, value: Any) -> Any:
+        assert self.queryset is not None
         ops = connections[self.queryset.db].ops
-        low, high = ops.integer_field_ranges.get(
-            self.queryset.model._meta.pk.get_internal_type(), (None, None)
-        )
+        pk_field = self.queryset.model._meta.pk
+        assert pk_field is not None
+        low, high = ops.integer_field_ranges.get(pk_field.get_internal_type(), (None, None))
         for pk in value if isinstance(value, list | tuple) else ():
             try:
                 number = int(str(pk))
@@ -64,7 +68,7 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 class CheckInRecordForm(forms.Form):
@@ -109,8 +113,8 @@ class CheckInRecordForm(forms.Form):
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organizations = _partner_organizations(partnership)
-        self.fields["attending_organizations"].queryset = organizations
-        self.fields["attendees"].queryset = (
+        model_choice(self, "attending_organizations").queryset = organizations
+        model_choice(self, "attendees").queryset = (
             User.objects.filter(memberships__organization__in=organizations, is_active=True)
             .distinct()
             .order_by("name", "email")
@@ -143,9 +147,9 @@ class ProgressForm(forms.Form):
     def __init__(self, *args: Any, user: User, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = perms.organizations_for(user, partnership)
-        self.fields["organization"].queryset = Organization.objects.filter(pk__in=allowed).order_by(
-            "name"
-        )
+        model_choice(self, "organization").queryset = Organization.objects.filter(
+            pk__in=allowed
+        ).order_by("name")
         if not self.is_bound:
             self.initial.setdefault("date", timezone.localdate())
             # Most people act for the partner they are in, not for the city.
@@ -199,9 +203,9 @@ class NeedForm(forms.Form):
     def __init__(self, *args: Any, user: User, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = perms.organizations_for(user, partnership)
-        self.fields["organization"].queryset = Organization.objects.filter(pk__in=allowed).order_by(
-            "name"
-        )
+        model_choice(self, "organization").queryset = Organization.objects.filter(
+            pk__in=allowed
+        ).order_by("name")
         preferred = [pk for pk in allowed if pk != partnership.city_id] or allowed
         if not self.is_bound and preferred:
             self.initial.setdefault("organization", preferred[0])
@@ -215,7 +219,7 @@ def _today_iso() -> str:
 
 
 def stage_choices(
-    stages: Iterable[Stage], *, empty_label: str, current: Stage | None = None
+    stages: Iterable[Stage], *, empty_label: StrOrPromise, current: Stage | None = None
 ) -> list[Any]:
     """Stages grouped by pathway (an <optgroup> each), in the pathways' own order."""
     groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
@@ -240,7 +244,8 @@ def _city_members(city_ids: Iterable[int]) -> QuerySet[User]:
 
 
 class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: models.Model) -> str:
+        assert isinstance(obj, User)
         return f"{obj.name} ({obj.email})" if obj.name else obj.email
 
 
@@ -323,7 +328,7 @@ class PartnershipCreateForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("point_of_contact", user.pk)
         super().__init__(*args, **kwargs)
         cities = Organization.objects.filter(pk__in=user.city_ids(), kind=Organization.Kind.CITY)
-        self.fields["city"].queryset = cities
+        model_choice(self, "city").queryset = cities
         if len(user.city_ids()) == 1:
             # One city: nothing to choose, so do not ask.
             self.fields["city"].widget = forms.HiddenInput()
@@ -332,11 +337,12 @@ class PartnershipCreateForm(forms.Form):
         if lead_search and not self.is_bound:
             # Narrows the list on screen only; a submitted form is checked against all of them.
             leads = leads.filter(name__icontains=lead_search)
-        self.fields["lead"].queryset = leads
-        self.fields["stage"].choices = stage_choices(
-            self.fields["stage"].queryset, empty_label=_("The first stage of the pathway")
+        model_choice(self, "lead").queryset = leads
+        choice(self, "stage").choices = stage_choices(
+            Stage.objects.select_related("pathway"),
+            empty_label=_("The first stage of the pathway"),
         )
-        self.fields["point_of_contact"].queryset = _city_members(user.city_ids())
+        model_choice(self, "point_of_contact").queryset = _city_members(user.city_ids())
 
 
 class PartnershipEditForm(forms.Form):
@@ -373,7 +379,7 @@ class PartnershipEditForm(forms.Form):
         initial["point_of_contact"] = partnership.point_of_contact_id
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
-        self.fields["point_of_contact"].queryset = _city_members([partnership.city_id])
+        model_choice(self, "point_of_contact").queryset = _city_members([partnership.city_id])
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -423,11 +429,11 @@ class StageMoveForm(forms.Form):
             self.fields["stage"].help_text = _(
                 "The partnership has no pathway yet: the stage you choose sets it."
             )
-        self.fields["stage"].queryset = stages
-        self.fields["stage"].choices = stage_choices(
+        model_choice(self, "stage").queryset = stages
+        choice(self, "stage").choices = stage_choices(
             stages, empty_label=_("Choose a stage"), current=partnership.stage
         )
-        self.fields["stage"].empty_label = None
+        model_choice(self, "stage").empty_label = None
 
 
 class PartnerAddForm(forms.Form):
@@ -445,7 +451,7 @@ class PartnerAddForm(forms.Form):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.exclude(
+        model_choice(self, "organization").queryset = Organization.objects.exclude(
             pk=partnership.city_id
         ).exclude(partner_roles__partnership=partnership)
 
@@ -471,7 +477,7 @@ class ResponsibilityAddForm(forms.Form):
 
     def __init__(self, *args: Any, organization_ids: Iterable[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(
+        model_choice(self, "organization").queryset = Organization.objects.filter(
             pk__in=list(organization_ids)
         )
 

@@ -6,14 +6,15 @@ pages, exports and the API see the same rows. Writes live in ``services.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,14 +58,15 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
     def of_city(self, city: Organization) -> PartnershipQuerySet:
         return self.filter(city=city)
 
-    def with_next_checkin(self) -> PartnershipQuerySet:
-        """Annotates ``next_checkin_due``: the earliest scheduled check-in."""
+    @staticmethod
+    def _next_checkin_due() -> models.Subquery:
         scheduled = CheckIn.objects.filter(
             partnership=OuterRef("pk"), status=CheckIn.Status.SCHEDULED
         ).order_by("due_date")
-        return self.annotate(next_checkin_due=models.Subquery(scheduled.values("due_date")[:1]))
+        return models.Subquery(scheduled.values("due_date")[:1])
 
-    def with_open_need_count(self) -> PartnershipQuerySet:
+    @staticmethod
+    def _open_need_count() -> Coalesce:
         open_needs = (
             FinancialNeed.objects.filter(
                 partnership=OuterRef("pk"),
@@ -75,11 +77,14 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             .annotate(n=models.Count("pk"))
             .values("n")
         )
-        return self.annotate(
-            open_need_count=models.functions.Coalesce(
-                models.Subquery(open_needs, output_field=models.IntegerField()), 0
-            )
-        )
+        return Coalesce(models.Subquery(open_needs, output_field=models.IntegerField()), 0)
+
+    def with_next_checkin(self) -> PartnershipQuerySet:
+        """Annotates ``next_checkin_due``: the earliest scheduled check-in."""
+        return self.annotate(next_checkin_due=self._next_checkin_due())
+
+    def with_open_need_count(self) -> PartnershipQuerySet:
+        return self.annotate(open_need_count=self._open_need_count())
 
     def of_user_cities(self, user: User) -> PartnershipQuerySet:
         """The portfolio: every partnership of the cities this person works for."""
@@ -103,23 +108,21 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             | Q(point_of_contact=user, city_id__in=user.city_ids())
         )
 
-    def portfolio_rows(self) -> PartnershipQuerySet:
+    def portfolio_rows(self) -> models.QuerySet[Any, Mapping[str, Any]]:
         """A portfolio row's columns as plain values, for a page of rows: pathway and stage
         stay ids because their names come from the small, already loaded playbook tables."""
-        return (
-            self.with_next_checkin()
-            .with_open_need_count()
-            .values(
-                "pk",
-                "title",
-                "lead__name",
-                "status",
-                "pathway_id",
-                "stage_id",
-                "last_activity_at",
-                "next_checkin_due",
-                "open_need_count",
-            )
+        return self.annotate(
+            next_checkin_due=self._next_checkin_due(), open_need_count=self._open_need_count()
+        ).values(
+            "pk",
+            "title",
+            "lead__name",
+            "status",
+            "pathway_id",
+            "stage_id",
+            "last_activity_at",
+            "next_checkin_due",
+            "open_need_count",
         )
 
     def for_portfolio(self) -> PartnershipQuerySet:

@@ -147,9 +147,7 @@ def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         partners=partnership.partners.select_related("organization"),
         reframings=partnership.reframings.all(),
         responsibilities=partnership.responsibilities.select_related("organization"),
-        stages=(
-            list(partnership.pathway.stages.order_by("order")) if partnership.pathway_id else []
-        ),
+        stages=(list(partnership.pathway.stages.order_by("order")) if partnership.pathway else []),
         next_checkin=partnership.checkins.filter(status=CheckIn.Status.SCHEDULED)
         .order_by("due_date", "pk")
         .first(),
