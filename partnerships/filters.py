@@ -11,19 +11,15 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 
 from partnerships.models import Partner, Partnership, PartnershipQuerySet, ProgressUpdate
-from playbook import signals as playbook_signals
 from playbook.models import ModelPathway, Practice, Stage
+from playbook.names import PlaybookNames
 
 # The order a partnership lives through, which reads better than alphabetical codes.
 STATUS_ORDER = [
@@ -45,10 +41,6 @@ SORT_CHOICES = [
     ("last_activity", _("Last activity (oldest first)")),
 ]
 DEFAULT_SORT = "title"
-
-# Signals invalidate the cached playbook names; this bounds how long a process whose
-# cache is local to it (no Redis) can show a name another process changed.
-PLAYBOOK_NAMES_TIMEOUT = 5 * 60
 
 
 def _status_rank() -> Case:
@@ -86,82 +78,6 @@ def order_portfolio(queryset: QuerySet[Partnership], sort: str) -> QuerySet[Part
     if name == "last_activity":
         return queryset.order_by(f"{direction}last_activity_at", f"{direction}pk")
     return queryset.order_by(f"{direction}title", f"{direction}pk")
-
-
-@dataclass(frozen=True)
-class PlaybookNames:
-    """Pathway, stage and practice names in the active language.
-
-    The filter menus and the table's pathway column both need them; reading these small
-    seeded tables up front replaces a join per row and a query per menu, and as they
-    change only when someone edits the playbook, requests share them through the cache.
-    """
-
-    pathways: dict[int, str]
-    stages: dict[int, str]
-    stage_pathways: dict[int, int]
-    practices: dict[int, str]
-
-    @classmethod
-    def load(cls) -> PlaybookNames:
-        """The names from the cache, read from the database when missing or outdated.
-
-        A saved or deleted practice, pathway or stage moves the cache key's version on
-        (playbook/signals.py); the timeout covers processes whose cache is their own.
-        """
-        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-        if playbook_signals.changed_in_this_transaction():
-            return cls._query(language)
-        key = f"playbook:names:{playbook_signals.names_version()}:{language}"
-        cached = cache.get(key)
-        if cached is not None:
-            # Plain dicts in the cache, so that a change to this class never meets old pickles.
-            return cls(*cached)
-        names = cls._query(language)
-        cache.set(
-            key,
-            (names.pathways, names.stages, names.stage_pathways, names.practices),
-            PLAYBOOK_NAMES_TIMEOUT,
-        )
-        return names
-
-    @classmethod
-    def _query(cls, language: str) -> PlaybookNames:
-
-        def name_columns(prefix: str = "") -> list[Any]:
-            # English lives in the plain field; another language reads only its own name
-            # from the JSON and falls back to English when that is empty, as .tr() does.
-            if language == "en":
-                return [f"{prefix}name", f"{prefix}name"]
-            return [
-                f"{prefix}name",
-                KeyTextTransform("name", KeyTransform(language, f"{prefix}translations")),
-            ]
-
-        pathways: dict[int, str] = {}
-        stages: dict[int, str] = {}
-        stage_pathways: dict[int, int] = {}
-        # Pathways with their stages in one query; a pathway without stages still comes.
-        rows = ModelPathway.objects.values_list(
-            "pk", *name_columns(), "stages__pk", *name_columns("stages__")
-        ).order_by("order", "pk", "stages__order")
-        for pk, english, translated, stage_pk, stage_english, stage_translated in rows:
-            pathways[pk] = translated or english
-            if stage_pk is not None:
-                stages[stage_pk] = stage_translated or stage_english
-                stage_pathways[stage_pk] = pk
-        practices = {
-            pk: translated or english
-            for pk, english, translated in Practice.objects.values_list(
-                "pk", *name_columns()
-            ).order_by("number")
-        }
-        return cls(pathways, stages, stage_pathways, practices)
-
-    def stage_label(self, stage_id: int) -> str:
-        # Stage names repeat across pathways, so the menu names the pathway too.
-        pathway = self.pathways.get(self.stage_pathways[stage_id], "")
-        return f"{pathway}: {self.stages[stage_id]}"
 
 
 @dataclass(frozen=True)

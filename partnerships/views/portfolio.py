@@ -36,9 +36,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from partnerships import permissions as perms
-from partnerships.filters import PlaybookNames, PortfolioFilter, order_portfolio
+from partnerships.filters import PortfolioFilter, order_portfolio
 from partnerships.models import Experiment, Partner, Partnership, Responsibility
 from partnerships.spreadsheet import spreadsheet_safe
+from playbook.names import PlaybookNames
 
 if TYPE_CHECKING:
     from accounts.models import User
