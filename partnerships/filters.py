@@ -6,8 +6,7 @@ always holds exactly the rows the person was looking at.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import django_filters
 from django import forms
@@ -78,32 +77,23 @@ def order_portfolio(queryset: QuerySet[Partnership], sort: str) -> QuerySet[Part
     return queryset.order_by(f"{direction}title", f"{direction}pk")
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(TypedDict):
     value: str
     label: str
     selected: bool
 
 
-@dataclass(frozen=True)
-class FilterControl:
-    """One filter as the page draws it: plain values instead of a form widget."""
+class FilterControl(TypedDict):
+    """One filter as the page draws it: plain values instead of a form widget. Dicts,
+    because the template language looks keys up before attributes."""
 
     name: str
     label: str
     value: str
     errors: list[str]
-    options: list[Option] = field(default_factory=list)
-    help_text: str = ""
-
-    @property
-    def described_by(self) -> str:
-        ids = []
-        if self.help_text:
-            ids.append(f"id_{self.name}_helptext")
-        if self.errors:
-            ids.append(f"id_{self.name}_error")
-        return " ".join(ids)
+    options: list[Option]
+    help_text: str
+    described_by: str
 
 
 class LenientChoiceField(filter_fields.ChoiceField):
@@ -227,22 +217,30 @@ class PortfolioFilter(django_filters.FilterSet):
             if name == "sort":
                 # A missing or unknown sort shows the order actually applied.
                 value = self.active_sort
-            options = []
+            options: list[Option] = []
             if name in choices:
                 empty_label = getattr(form_field, "empty_label", None)
                 if empty_label is not None:
-                    options.append(Option("", str(empty_label), value == ""))
+                    options.append(Option(value="", label=str(empty_label), selected=value == ""))
                 options.extend(
-                    Option(str(key), str(label), str(key) == value) for key, label in choices[name]
+                    Option(value=str(key), label=str(label), selected=str(key) == value)
+                    for key, label in choices[name]
                 )
+            help_text = str(form_field.help_text)
+            control_errors = list(errors.get(name, ()))
+            described_by = [
+                *([f"id_{name}_helptext"] if help_text else []),
+                *([f"id_{name}_error"] if control_errors else []),
+            ]
             controls.append(
                 FilterControl(
                     name=name,
                     label=f"{form_field.label}{form.label_suffix}",
                     value=value,
-                    errors=list(errors.get(name, ())),
+                    errors=control_errors,
                     options=options,
-                    help_text=str(form_field.help_text),
+                    help_text=help_text,
+                    described_by=" ".join(described_by),
                 )
             )
         return controls

@@ -20,16 +20,18 @@ import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -67,25 +69,41 @@ def _sort_links(active: str) -> dict[str, dict[str, str]]:
     return links
 
 
+@lru_cache(maxsize=2048)
+def _localized_date(day: date, language: str) -> str:
+    # Formatting a date costs more than the rest of its row; as a pure function of the
+    # day and the language, one memo serves every request.
+    with translation.override(language):
+        return formats.date_format(day, "DATE_FORMAT")
+
+
 def _portfolio_rows(values: Iterable[dict[str, Any]], names: PlaybookNames) -> list[dict[str, Any]]:
-    """The page's rows as plain values: what each cell says is decided here, the markup
-    and its escaping are the template's."""
+    """The page's rows as plain values, their texts ready: the template only marks them
+    up (and escapes them)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
     today = timezone.localdate()
     recent = timezone.now() - timedelta(days=1)
-    status_labels = dict(Partnership.Status.choices)
+    status_labels = {value: str(label) for value, label in Partnership.Status.choices}
     rows = []
     for row in values:
         pathway_stage: str = names.pathways.get(row["pathway_id"], "")
         if pathway_stage and row["stage_id"] in names.stages:
             pathway_stage = f"{pathway_stage} · {names.stages[row['stage_id']]}"
-        due: date | None = row["next_checkin_due"]
-        last_activity = timezone.localtime(row["last_activity_at"])
         row["pathway_stage"] = pathway_stage
         row["status_label"] = status_labels.get(row["status"], row["status"])
+        due: date | None = row["next_checkin_due"]
+        row["checkin_iso"] = due.isoformat() if due else ""
+        row["checkin_text"] = _localized_date(due, language) if due else ""
         row["checkin_overdue"] = due is not None and due < today
-        row["last_activity_at"] = last_activity
-        # Within a day the hour matters ("3 hours ago"); beyond it, the day says enough.
-        row["active_today"] = last_activity >= recent
+        last_activity = timezone.localtime(row["last_activity_at"])
+        row["activity_iso"] = last_activity.isoformat()
+        if last_activity >= recent:
+            # Within a day the hour matters ("3 hours ago"); beyond it, the day says enough.
+            row["activity_text"] = naturaltime(last_activity)
+            row["activity_title"] = formats.date_format(last_activity, "DATETIME_FORMAT")
+        else:
+            row["activity_text"] = _localized_date(last_activity.date(), language)
+            row["activity_title"] = ""
         rows.append(row)
     return rows
 
@@ -118,8 +136,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     controls = filterset.controls(names)
     context = {
         "filterset": filterset,
-        "filter_controls": [c for c in controls if c.name != "sort"],
-        "sort_control": next(c for c in controls if c.name == "sort"),
+        "filter_controls": [c for c in controls if c["name"] != "sort"],
+        "sort_control": next(c for c in controls if c["name"] == "sort"),
         "page_obj": page_obj,
         "rows": rows,
         "is_filtered": filterset.is_filtered,
