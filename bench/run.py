@@ -449,13 +449,13 @@ def report_pages(results: list[Result], problems: dict[str, str], args: argparse
         for m, d in zip(by_name["minimal"], by_name["dashboard"], strict=True)
         if m.rps
     ]
-    say("  per round dashboard / minimal: " + ", ".join(f"{ratio:.2f}" for ratio in ratios))
+    say("  per round dashboard / minimal: " + ", ".join(f"{ratio:.3f}" for ratio in ratios))
     ratio = overall["dashboard"][0] / overall["minimal"][0] if overall["minimal"][0] else 0.0
     p99 = overall["dashboard"][2]
     errors = any(r.errors for r in results)
     say()
     say(
-        f"dashboard / minimal throughput: {ratio:.2f} "
+        f"dashboard / minimal throughput: {ratio:.3f} "
         f"({'meets' if ratio >= TARGET_RATIO else 'misses'} the target of {TARGET_RATIO:.2f})"
     )
     say(
