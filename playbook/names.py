@@ -62,6 +62,8 @@ def playbook_changed(sender: Any, using: str = "default", **kwargs: Any) -> None
 
 @dataclass(frozen=True)
 class PlaybookNames:
+    """Pathway, stage and practice names in one language, by id."""
+
     pathways: dict[int, str]
     stages: dict[int, str]
     stage_pathways: dict[int, int]
