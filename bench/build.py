@@ -3,6 +3,9 @@
 Everything goes in with ``bulk_create`` (no signals, no history rows): the point is a
 database the size of a busy deployment in well under a minute, not a replay of
 services. Random but seeded, so two runs build the same world.
+
+``build(history=False)`` keeps only what a portfolio row reads (partners, check-ins,
+financial needs): enough for the export's big city at a fraction of the time.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, User
+from core.models import Event
 from partnerships import models as pm
+from partnerships.events import Action
 from playbook.models import ModelPathway
 
 STAFF_EMAIL = "staff@bench.example"
@@ -92,7 +97,9 @@ def _aware(day: date, rng: random.Random) -> datetime:
 
 
 @transaction.atomic
-def build(*, partnerships: int = 10_000, cities: int = 10, seed: int = 1) -> Built:
+def build(
+    *, partnerships: int = 10_000, cities: int = 10, seed: int = 1, history: bool = True
+) -> Built:
     rng = random.Random(seed)
     today = timezone.localdate()
     rows: dict[str, int] = {}
@@ -166,10 +173,11 @@ def build(*, partnerships: int = 10_000, cities: int = 10, seed: int = 1) -> Bui
     statuses = list(STATUS_WEIGHTS)
     weights = list(STATUS_WEIGHTS.values())
 
-    # Half the partnerships belong to the staff member's city: a busy portfolio.
+    # Half the partnerships belong to the staff member's city: a busy portfolio. With one
+    # city, all of them do.
     items = []
     for n in range(partnerships):
-        city_index = 0 if n % 2 == 0 else 1 + (n // 2) % max(cities - 1, 1)
+        city_index = 0 if n % 2 == 0 or cities == 1 else 1 + (n // 2) % (cities - 1)
         pathway = rng.choice(pathways)
         stage_index = rng.randrange(len(stages[pathway.pk]))
         start = today - timedelta(days=rng.randint(20, 720))
@@ -195,7 +203,7 @@ def build(*, partnerships: int = 10_000, cities: int = 10, seed: int = 1) -> Bui
     created = _insert(pm.Partnership, items, rows)
     _log(f"{len(created)} partnerships")
 
-    history: dict[type[models.Model], list[models.Model]] = {
+    related: dict[type[models.Model], list[models.Model]] = {
         m: []
         for m in (
             pm.Partner,
@@ -206,14 +214,16 @@ def build(*, partnerships: int = 10_000, cities: int = 10, seed: int = 1) -> Bui
             pm.ProgressUpdate,
             pm.Experiment,
             pm.FinancialNeed,
-            pm.Activity,
+            Event,
             pm.Participant,
         )
     }
     indicators: list[pm.Indicator] = []
     plans: list[pm.PlanVersion] = []
     for p in created:
-        _history_of(p, rng, today, leads, orgs, stages, person_of, residents, history)
+        _history_of(p, rng, today, leads, orgs, stages, person_of, residents, related, full=history)
+        if not history:
+            continue
         for n in range(rng.randint(1, 2)):
             indicators.append(
                 pm.Indicator(
@@ -235,35 +245,37 @@ def build(*, partnerships: int = 10_000, cities: int = 10, seed: int = 1) -> Bui
                     published_at=p.created_at + timedelta(days=30 * number),
                 )
             )
-    for model, objects in history.items():
-        _insert(model, objects, rows)
-    indicators = _insert(pm.Indicator, indicators, rows)
-    _insert(
-        pm.Measurement,
-        (
-            pm.Measurement(
-                indicator_id=i.pk,
-                date=today - timedelta(days=30 * k),
-                value=i.baseline + Decimal(rng.randint(0, 50) * (6 - k)),
-                source="Monthly count",
-            )
-            for i in indicators
-            for k in range(rng.randint(3, 6), 0, -1)
-        ),
-        rows,
-    )
-    plans = _insert(pm.PlanVersion, plans, rows)
-    _insert(
-        pm.PlanSection,
-        (
-            pm.PlanSection(
-                version=v, order=k, heading=heading, body="What we agreed, in plain words."
-            )
-            for v in plans
-            for k, heading in enumerate(("What we want", "Who does what", "How we know"), 1)
-        ),
-        rows,
-    )
+    for model, objects in related.items():
+        if objects:
+            _insert(model, objects, rows)
+    if history:
+        indicators = _insert(pm.Indicator, indicators, rows)
+        _insert(
+            pm.Measurement,
+            (
+                pm.Measurement(
+                    indicator_id=i.pk,
+                    date=today - timedelta(days=30 * k),
+                    value=i.baseline + Decimal(rng.randint(0, 50) * (6 - k)),
+                    source="Monthly count",
+                )
+                for i in indicators
+                for k in range(rng.randint(3, 6), 0, -1)
+            ),
+            rows,
+        )
+        plans = _insert(pm.PlanVersion, plans, rows)
+        _insert(
+            pm.PlanSection,
+            (
+                pm.PlanSection(
+                    version=v, order=k, heading=heading, body="What we agreed, in plain words."
+                )
+                for v in plans
+                for k, heading in enumerate(("What we want", "Who does what", "How we know"), 1)
+            ),
+            rows,
+        )
     _log(", ".join(f"{n} {name}" for name, n in rows.items()))
     return Built(
         staff_email=STAFF_EMAIL,
@@ -282,63 +294,69 @@ def _history_of(
     person_of: dict[int, User],
     residents: list[User],
     history: dict[type[models.Model], list[models.Model]],
+    *,
+    full: bool,
 ) -> None:
     lead_person = person_of[p.lead_id]
     others = [o for o in rng.sample(orgs, 4) if o.pk != p.lead_id]
     partner_orgs = [p.lead, *others[: rng.randint(0, 3)]]
     add = history
 
-    def act(verb: str, day: date, summary: str = "", *, private: bool = False) -> None:
-        add[pm.Activity].append(
-            pm.Activity(
+    def act(action: str, day: date, data: dict[str, Any], *, private: bool = False) -> None:
+        if not full:
+            return
+        add[Event].append(
+            Event(
                 partnership_id=p.pk,
+                organization_id=p.city_id,
                 actor_id=p.point_of_contact_id,
-                verb=verb,
-                summary=summary,
+                action=action,
+                data=data,
                 private=private,
                 created_at=_aware(min(day, today), rng),
             )
         )
 
-    act(pm.Activity.Verb.CREATED, p.start_date, p.title)
+    act(Action.CREATED, p.start_date, {"title": p.title})
     for o in partner_orgs:
         add[pm.Partner].append(
             pm.Partner(partnership_id=p.pk, organization=o, role_description="Does its share.")
         )
-        act(pm.Activity.Verb.PARTNER_ADDED, p.start_date, o.name)
-    path = stages[p.pathway_id][: p._stage_index + 1]  # type: ignore[attr-defined]
-    for k, stage in enumerate(path):
-        add[pm.StageChange].append(
-            pm.StageChange(
-                partnership_id=p.pk,
-                from_stage=path[k - 1] if k else None,
-                to_stage=stage,
-                changed_by_id=p.point_of_contact_id,
-                changed_at=_aware(p.start_date + timedelta(days=20 * k), rng),
-                reason="Ready for the next stage.",
+        act(Action.PARTNER_ADDED, p.start_date, {"organization_id": o.pk, "organization": o.name})
+    if full:
+        path = stages[p.pathway_id][: p._stage_index + 1]  # type: ignore[attr-defined]
+        for k, stage in enumerate(path):
+            add[pm.StageChange].append(
+                pm.StageChange(
+                    partnership_id=p.pk,
+                    from_stage=path[k - 1] if k else None,
+                    to_stage=stage,
+                    changed_by_id=p.point_of_contact_id,
+                    changed_at=_aware(p.start_date + timedelta(days=20 * k), rng),
+                    reason="Ready for the next stage.",
+                )
             )
-        )
-    for n in range(rng.randint(2, 4)):
-        add[pm.Responsibility].append(
-            pm.Responsibility(
-                partnership_id=p.pk,
-                organization=rng.choice(partner_orgs),
-                description=f"Responsibility {n + 1}",
-                status=rng.choice(pm.Responsibility.Status.values),
-                due_date=today + timedelta(days=rng.randint(-60, 90)),
+        for n in range(rng.randint(2, 4)):
+            add[pm.Responsibility].append(
+                pm.Responsibility(
+                    partnership_id=p.pk,
+                    organization=rng.choice(partner_orgs),
+                    description=f"Responsibility {n + 1}",
+                    status=rng.choice(pm.Responsibility.Status.values),
+                    due_date=today + timedelta(days=rng.randint(-60, 90)),
+                )
             )
-        )
-    if rng.random() < 0.5:
-        add[pm.Reframing].append(
-            pm.Reframing(
-                partnership_id=p.pk,
-                reframed_on=p.start_date + timedelta(days=10),
-                previous_statement="The first way we saw it.",
-                statement=p.problem_statement,
-                learned="What residents told us.",
-                author_id=lead_person.pk,
+        if rng.random() < 0.5:
+            add[pm.Reframing].append(
+                pm.Reframing(
+                    partnership_id=p.pk,
+                    reframed_on=p.start_date + timedelta(days=10),
+                    previous_statement="The first way we saw it.",
+                    statement=p.problem_statement,
+                    learned="What residents told us.",
+                    author_id=lead_person.pk,
+                )
             )
-        )
 
     # Check-ins at the cadence since the start, the latest dozen kept; one missed.
     interval = p.cadence_interval()
@@ -362,39 +380,44 @@ def _history_of(
                 recorded_at=_aware(day, rng),
             )
         )
-        act(pm.Activity.Verb.CHECKIN_RECORDED, day, str(day))
+        act(
+            Action.CHECKIN_RECORDED,
+            day,
+            {"held": True, "held_on": day.isoformat(), "due_date": day.isoformat()},
+        )
     if p.status != pm.Partnership.Status.CLOSED:
         # One in ten is overdue, as in any real portfolio.
         next_due = today - timedelta(days=rng.randint(1, 20)) if rng.random() < 0.1 else due
         add[pm.CheckIn].append(pm.CheckIn(partnership_id=p.pk, due_date=next_due))
 
-    for n in range(rng.randint(2, 4)):
-        day = today - timedelta(days=rng.randint(0, (today - p.start_date).days))
-        add[pm.ProgressUpdate].append(
-            pm.ProgressUpdate(
-                partnership_id=p.pk,
-                author_id=lead_person.pk,
-                organization_id=p.lead_id,
-                date=day,
-                text=f"Progress note {n + 1}.",
-                levers=rng.sample(pm.Lever.values, 2),
-                created_at=_aware(day, rng),
+    if full:
+        for n in range(rng.randint(2, 4)):
+            day = today - timedelta(days=rng.randint(0, (today - p.start_date).days))
+            add[pm.ProgressUpdate].append(
+                pm.ProgressUpdate(
+                    partnership_id=p.pk,
+                    author_id=lead_person.pk,
+                    organization_id=p.lead_id,
+                    date=day,
+                    text=f"Progress note {n + 1}.",
+                    levers=rng.sample(pm.Lever.values, 2),
+                    created_at=_aware(day, rng),
+                )
             )
-        )
-        act(pm.Activity.Verb.PROGRESS_LOGGED, day, f"Progress note {n + 1}.")
-    for n in range(rng.randint(0, 3)):
-        start = p.start_date + timedelta(days=rng.randint(0, 30))
-        add[pm.Experiment].append(
-            pm.Experiment(
-                partnership_id=p.pk,
-                title=f"Experiment {n + 1}",
-                hypothesis="If we try this, more people are helped.",
-                what_is_tried="A small change for a month.",
-                started_on=start,
-                decision=rng.choice(["", *pm.Experiment.Decision.values]),
-                created_by_id=lead_person.pk,
+            act(Action.PROGRESS_LOGGED, day, {"excerpt": f"Progress note {n + 1}."})
+        for n in range(rng.randint(0, 3)):
+            start = p.start_date + timedelta(days=rng.randint(0, 30))
+            add[pm.Experiment].append(
+                pm.Experiment(
+                    partnership_id=p.pk,
+                    title=f"Experiment {n + 1}",
+                    hypothesis="If we try this, more people are helped.",
+                    what_is_tried="A small change for a month.",
+                    started_on=start,
+                    decision=rng.choice(["", *pm.Experiment.Decision.values]),
+                    created_by_id=lead_person.pk,
+                )
             )
-        )
     for _ in range(rng.randint(0, 3)):
         add[pm.FinancialNeed].append(
             pm.FinancialNeed(
@@ -408,8 +431,13 @@ def _history_of(
                 stated_by_id=lead_person.pk,
             )
         )
-        act(pm.Activity.Verb.NEED_STATED, p.start_date, "", private=True)
-    if rng.random() < 0.1 and residents:
+        act(
+            Action.NEED_STATED,
+            p.start_date,
+            {"organization": p.lead.name, "amount": "1000.00", "currency": "USD"},
+            private=True,
+        )
+    if full and rng.random() < 0.1 and residents:
         add[pm.Participant].append(
             pm.Participant(
                 partnership_id=p.pk,

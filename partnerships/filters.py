@@ -6,24 +6,17 @@ always holds exactly the rows the person was looking at.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import django_filters
 from django import forms
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 
 from partnerships.models import Partner, Partnership, PartnershipQuerySet, ProgressUpdate
-from playbook import signals as playbook_signals
 from playbook.models import ModelPathway, Practice, Stage
+from playbook.names import PlaybookNames
 
 # The order a partnership lives through, which reads better than alphabetical codes.
 STATUS_ORDER = [
@@ -45,10 +38,6 @@ SORT_CHOICES = [
     ("last_activity", _("Last activity (oldest first)")),
 ]
 DEFAULT_SORT = "title"
-
-# Signals invalidate the cached playbook names; this bounds how long a process whose
-# cache is local to it (no Redis) can show a name another process changed.
-PLAYBOOK_NAMES_TIMEOUT = 5 * 60
 
 
 def _status_rank() -> Case:
@@ -88,145 +77,23 @@ def order_portfolio(queryset: QuerySet[Partnership], sort: str) -> QuerySet[Part
     return queryset.order_by(f"{direction}title", f"{direction}pk")
 
 
-@dataclass(frozen=True)
-class PlaybookNames:
-    """Pathway, stage and practice names in the active language.
-
-    The filter menus and the table's pathway column both need them; reading these small
-    seeded tables up front replaces a join per row and a query per menu, and as they
-    change only when someone edits the playbook, requests share them through the cache.
-    """
-
-    pathways: dict[int, str]
-    stages: dict[int, str]
-    stage_pathways: dict[int, int]
-    practices: dict[int, str]
-
-    @classmethod
-    def load(cls) -> PlaybookNames:
-        """The names from the cache, read from the database when missing or outdated.
-
-        A saved or deleted practice, pathway or stage moves the cache key's version on
-        (playbook/signals.py); the timeout covers processes whose cache is their own.
-        """
-        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-        if playbook_signals.changed_in_this_transaction():
-            return cls._query(language)
-        key = f"playbook:names:{playbook_signals.names_version()}:{language}"
-        cached = cache.get(key)
-        if cached is not None:
-            # Plain dicts in the cache, so that a change to this class never meets old pickles.
-            return cls(*cached)
-        names = cls._query(language)
-        cache.set(
-            key,
-            (names.pathways, names.stages, names.stage_pathways, names.practices),
-            PLAYBOOK_NAMES_TIMEOUT,
-        )
-        return names
-
-    @classmethod
-    def _query(cls, language: str) -> PlaybookNames:
-
-        def name_columns(prefix: str = "") -> list[Any]:
-            # English lives in the plain field; another language reads only its own name
-            # from the JSON and falls back to English when that is empty, as .tr() does.
-            if language == "en":
-                return [f"{prefix}name", f"{prefix}name"]
-            return [
-                f"{prefix}name",
-                KeyTextTransform("name", KeyTransform(language, f"{prefix}translations")),
-            ]
-
-        pathways: dict[int, str] = {}
-        stages: dict[int, str] = {}
-        stage_pathways: dict[int, int] = {}
-        # Pathways with their stages in one query; a pathway without stages still comes.
-        rows = ModelPathway.objects.values_list(
-            "pk", *name_columns(), "stages__pk", *name_columns("stages__")
-        ).order_by("order", "pk", "stages__order")
-        for pk, english, translated, stage_pk, stage_english, stage_translated in rows:
-            pathways[pk] = translated or english
-            if stage_pk is not None:
-                stages[stage_pk] = stage_translated or stage_english
-                stage_pathways[stage_pk] = pk
-        practices = {
-            pk: translated or english
-            for pk, english, translated in Practice.objects.values_list(
-                "pk", *name_columns()
-            ).order_by("number")
-        }
-        return cls(pathways, stages, stage_pathways, practices)
-
-    def stage_label(self, stage_id: int) -> str:
-        # Stage names repeat across pathways, so the menu names the pathway too.
-        pathway = self.pathways.get(self.stage_pathways[stage_id], "")
-        return f"{pathway}: {self.stages[stage_id]}"
-
-
-@dataclass(frozen=True)
-class Option:
+class Option(TypedDict):
     value: str
     label: str
     selected: bool
 
 
-@dataclass(frozen=True)
-class FilterControl:
-    """One filter as the page draws it: plain values instead of a form widget."""
+class FilterControl(TypedDict):
+    """One filter as the page draws it: plain values instead of a form widget. Dicts,
+    because the template language looks keys up before attributes."""
 
     name: str
     label: str
     value: str
     errors: list[str]
-    options: list[Option] = field(default_factory=list)
-    help_text: str = ""
-
-    @property
-    def described_by(self) -> str:
-        ids = []
-        if self.help_text:
-            ids.append(f"id_{self.name}_helptext")
-        if self.errors:
-            ids.append(f"id_{self.name}_error")
-        return " ".join(ids)
-
-    def html(self) -> SafeString:
-        """The label, help text, errors and the control, every value escaped.
-
-        Joined here rather than in a template: with their menus of options the controls
-        cost a third of the page's template time.
-        """
-        esc = conditional_escape
-        name = esc(self.name)
-        parts = [f'\n<label for="id_{name}">{esc(self.label)}</label>\n']
-        if self.help_text:
-            parts.append(
-                f'<div class="helptext" id="id_{name}_helptext">{esc(self.help_text)}</div>'
-            )
-        parts.append("\n")
-        if self.errors:
-            items = "".join(f"<li>{esc(error)}</li>" for error in self.errors)
-            parts.append(f'<ul class="errorlist" id="id_{name}_error">{items}</ul>')
-        parts.append("\n")
-        attrs = ' aria-invalid="true"' if self.errors else ""
-        if self.described_by:
-            attrs += f' aria-describedby="{esc(self.described_by)}"'
-        if self.options:
-            parts.append(f'<select name="{name}" id="id_{name}"{attrs}>\n')
-            parts.extend(
-                f'<option value="{esc(option.value)}"{" selected" if option.selected else ""}>'
-                f"{esc(option.label)}</option>\n"
-                for option in self.options
-            )
-            parts.append("</select>")
-        else:
-            parts.append(
-                f'<input type="search" name="{name}" value="{esc(self.value)}" maxlength="200"'
-                f' id="id_{name}"{attrs}>'
-            )
-        parts.append("\n")
-        return mark_safe("".join(parts))  # noqa: S308 - built from escaped parts
+    options: list[Option]
+    help_text: str
+    described_by: str
 
 
 class LenientChoiceField(filter_fields.ChoiceField):
@@ -350,22 +217,30 @@ class PortfolioFilter(django_filters.FilterSet):
             if name == "sort":
                 # A missing or unknown sort shows the order actually applied.
                 value = self.active_sort
-            options = []
+            options: list[Option] = []
             if name in choices:
                 empty_label = getattr(form_field, "empty_label", None)
                 if empty_label is not None:
-                    options.append(Option("", str(empty_label), value == ""))
+                    options.append(Option(value="", label=str(empty_label), selected=value == ""))
                 options.extend(
-                    Option(str(key), str(label), str(key) == value) for key, label in choices[name]
+                    Option(value=str(key), label=str(label), selected=str(key) == value)
+                    for key, label in choices[name]
                 )
+            help_text = str(form_field.help_text)
+            control_errors = list(errors.get(name, ()))
+            described_by = [
+                *([f"id_{name}_helptext"] if help_text else []),
+                *([f"id_{name}_error"] if control_errors else []),
+            ]
             controls.append(
                 FilterControl(
                     name=name,
                     label=f"{form_field.label}{form.label_suffix}",
                     value=value,
-                    errors=list(errors.get(name, ())),
+                    errors=control_errors,
                     options=options,
-                    help_text=str(form_field.help_text),
+                    help_text=help_text,
+                    described_by=" ".join(described_by),
                 )
             )
         return controls

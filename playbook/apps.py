@@ -8,12 +8,13 @@ class PlaybookConfig(AppConfig):
     verbose_name = _("Playbook")
 
     def ready(self) -> None:
-        from playbook import signals
+        from playbook import names
         from playbook.models import ModelPathway, Practice, Stage
 
         for model in (Practice, ModelPathway, Stage):
-            post_save.connect(signals.playbook_changed, sender=model, dispatch_uid=f"names-{model}")
+            post_save.connect(names.playbook_changed, sender=model, dispatch_uid=f"names-{model}")
             post_delete.connect(
-                signals.playbook_changed, sender=model, dispatch_uid=f"names-del-{model}"
+                names.playbook_changed, sender=model, dispatch_uid=f"names-del-{model}"
             )
-        post_migrate.connect(signals.playbook_reloaded, sender=self, dispatch_uid="names-migrate")
+        # migrate and flush (tests between transactional cases) rewrite the tables wholesale.
+        post_migrate.connect(names.playbook_changed, sender=self, dispatch_uid="names-migrate")

@@ -155,3 +155,19 @@ def test_export_query_count_does_not_grow_with_rows(world, client_as):
     few = count()
     _make_many(world, 490, start=10)
     assert few == count()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's cursors and JIT")
+def test_export_streams_its_rows_in_a_transaction_with_jit_off(world, client_as):
+    # In autocommit Django declares the cursor WITH HOLD, and PostgreSQL then reads every
+    # row before it sends the first; JIT compiling costs a big city more than the reading.
+    client = client_as("city_staff")
+    with CaptureQueriesContext(connection) as ctx:
+        _rows(client.get(PORTFOLIO_CSV))
+    sql = [q["sql"] for q in ctx.captured_queries]
+    declare = next(n for n, q in enumerate(sql) if "CURSOR FOR" in q)
+    assert "WITH HOLD" not in sql[declare]
+    assert sql[declare - 1] == "SET LOCAL jit = off"
+    # The test's own transaction is open, so the export's is a savepoint within it.
+    assert sql[declare - 2].startswith("SAVEPOINT")
+    assert sql[declare + 1].startswith("RELEASE SAVEPOINT")

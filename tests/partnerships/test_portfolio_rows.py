@@ -1,4 +1,4 @@
-"""The portfolio table's rows, whose markup the view joins itself: escaped and complete."""
+"""The portfolio table's rows as the template draws them: escaped and complete."""
 
 from __future__ import annotations
 
