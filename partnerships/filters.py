@@ -51,7 +51,7 @@ def _status_rank() -> Case:
 SORT_KEYS = frozenset(key for key, _label in SORT_CHOICES)
 
 
-def order_portfolio(queryset: QuerySet[Partnership], sort: str) -> QuerySet[Partnership]:
+def order_portfolio[Q: QuerySet[Any, Any]](queryset: Q, sort: str) -> Q:
     """Orders by a whitelisted key; anything else gets the default order. The primary key
     breaks ties so that pagination never shows a row twice or skips one."""
     key = sort if sort in SORT_KEYS else DEFAULT_SORT
@@ -123,6 +123,7 @@ def _practices(request: Any) -> QuerySet[Practice]:
 
 
 class PortfolioFilter(django_filters.FilterSet):
+    queryset: QuerySet[Partnership]
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",

@@ -6,7 +6,7 @@ pages, exports and the API see the same rows. Writes live in ``services.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -108,7 +108,7 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             | Q(point_of_contact=user, city_id__in=user.city_ids())
         )
 
-    def portfolio_rows(self) -> models.QuerySet[Any, Mapping[str, Any]]:
+    def portfolio_rows(self) -> models.QuerySet[Any, Any]:
         """A portfolio row's columns as plain values, for a page of rows: pathway and stage
         stay ids because their names come from the small, already loaded playbook tables."""
         return self.annotate(

@@ -29,13 +29,14 @@ from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import F, Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.http import AuthenticatedHttpRequest
 from partnerships import permissions as perms
 from partnerships.filters import PortfolioFilter, order_portfolio
 from partnerships.models import Experiment, Partner, Partnership, Responsibility
@@ -48,10 +49,9 @@ if TYPE_CHECKING:
 SORTABLE_COLUMNS = ("title", "status", "next_checkin", "last_activity")
 
 
-def _is_htmx_fragment_request(request: HttpRequest) -> bool:
+def _is_htmx_fragment_request(request: AuthenticatedHttpRequest) -> bool:
     # A history restore after a cache miss needs the whole page, not the fragment.
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _sort_links(active: str) -> dict[str, dict[str, str]]:
@@ -110,7 +110,7 @@ def _portfolio_rows(values: Iterable[dict[str, Any]], names: PlaybookNames) -> l
 
 @require_safe
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not perms.can_see_portfolio(user):
         # Partners have a home of their own; anyone else has no portfolio to see.
@@ -192,7 +192,7 @@ def _export_rows(partnerships: QuerySet[Partnership], language: str) -> Iterator
                     # compiling takes longer than reading them.
                     cursor.execute("SET LOCAL jit = off")
             for p in partnerships.iterator(chunk_size=500):
-                next_checkin: date | None = p.next_checkin_due
+                next_checkin: date | None = p.next_checkin_due  # type: ignore[attr-defined]
                 row: Iterable[Any] = (
                     p.pk,
                     p.title,
@@ -203,14 +203,14 @@ def _export_rows(partnerships: QuerySet[Partnership], language: str) -> Iterator
                     p.stage.tr("name") if p.stage else "",
                     next_checkin.isoformat() if next_checkin else "",
                     timezone.localtime(p.last_activity_at).strftime("%Y-%m-%d %H:%M"),
-                    p.open_need_count,
+                    p.open_need_count,  # type: ignore[attr-defined]
                 )
                 yield writer.writerow([spreadsheet_safe(value) for value in row])
 
 
 @require_safe
 @login_required
-def portfolio_export(request: HttpRequest) -> StreamingHttpResponse:
+def portfolio_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     user = request.user
     if not perms.can_see_portfolio(user):
         raise Http404
@@ -269,7 +269,7 @@ def _my_partnerships_queryset(user: User, today: date) -> QuerySet[Partnership]:
 
 @require_safe
 @login_required
-def my_partnerships(request: HttpRequest) -> HttpResponse:
+def my_partnerships(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     page_obj = Paginator(
