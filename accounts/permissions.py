@@ -8,6 +8,7 @@ read as "not found".
 from __future__ import annotations
 
 from accounts.models import Invitation, Membership, Organization, User
+from core.models import Event, EventQuerySet
 
 
 def _is_admin_of(user: User, organization_id: int) -> bool:
@@ -61,4 +62,16 @@ def can_leave(user: User, membership: Membership, *, admin_count: int) -> bool:
         user.is_authenticated
         and membership.user_id == user.pk
         and not (membership.role == Membership.Role.ADMIN and admin_count <= 1)
+    )
+
+
+def organization_events(user: User, organization: Organization) -> EventQuerySet:
+    """What happened to the organization and its people, for its administrators only; the
+    partnerships' events that belong to a city are on each partnership's timeline."""
+    if not is_organization_admin(user, organization):
+        return Event.objects.none()
+    return (
+        Event.objects.of_organization(organization.pk)
+        .filter(action__startswith="accounts.")
+        .select_related("actor")
     )

@@ -156,6 +156,7 @@ def _detail_context(
         "action_error": action_error,
     }
     if is_admin:
+        context["events"] = permissions.organization_events(request.user, organization)[:20]
         context["invitations"] = organization.invitations.pending().select_related("invited_by")
         context["invite_form"] = invite_form or InvitationForm()
     return context

@@ -219,3 +219,27 @@ def test_accounts_services_write_the_log(world: World) -> None:
     assert event.data == {"user_id": world.city_staff.pk, "role": ["member", "admin"]}
     with translation.override("es"):
         assert "Rosa Contact" in describe(event)
+
+
+def test_organization_admins_read_its_recent_changes_in_their_language(
+    world: World, client_as: Any
+) -> None:
+    from accounts import services as accounts_services
+
+    membership = Membership.objects.get(user=world.city_staff, organization=world.city)
+    accounts_services.membership_set_role(
+        actor=world.city_admin, membership=membership, role=Membership.Role.ADMIN
+    )
+    accounts_services.membership_set_role(
+        actor=world.city_admin, membership=membership, role=Membership.Role.MEMBER
+    )
+    url = reverse("accounts:organization_detail", args=[world.city.pk])
+    page = client_as("city_admin").get(url).content.decode()
+    assert "changed the role of Rosa Contact from member to administrator" in page
+    with translation.override("es"):
+        url_es = reverse("accounts:organization_detail", args=[world.city.pk])
+    page_es = client_as("city_admin").get(url_es).content.decode()
+    assert "cambió el rol de Rosa Contact de" in page_es
+    # A member who is not an administrator sees the people, not the log.
+    member_page = client_as("city_staff").get(url).content.decode()
+    assert "changed the role" not in member_page
