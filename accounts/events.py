@@ -21,10 +21,6 @@ class Action:
     INVITATION_CREATED = "accounts.invitation.created"
     INVITATION_REVOKED = "accounts.invitation.revoked"
 
-    @classmethod
-    def all(cls) -> list[str]:
-        return [value for name, value in vars(cls).items() if name.isupper()]
-
 
 def _role(value: str) -> str:
     from accounts.models import Membership

@@ -39,10 +39,6 @@ class Action:
     NEED_STATED = "partnerships.need.stated"
     NEED_UPDATED = "partnerships.need.updated"
 
-    @classmethod
-    def all(cls) -> list[str]:
-        return [value for name, value in vars(cls).items() if name.isupper()]
-
 
 def _with(phrase: str, detail: Any) -> str:
     return f"{phrase}: {detail}" if detail not in (None, "") else phrase
