@@ -22,12 +22,7 @@ from accounts import permissions
 from accounts.events import Action
 from accounts.models import Invitation, Membership, Organization, User
 from core.events import log_event
-
-
-def _attribute(instance: object, actor: User | None) -> None:
-    # simple_history reads this attribute, so the change is attributed even
-    # outside a request (admin actions, commands, tasks).
-    instance._history_user = actor  # type: ignore[attr-defined]
+from core.history import attribute
 
 
 def _require(allowed: bool) -> None:
@@ -69,10 +64,10 @@ def organization_create(
     )
     # The slug is derived on save, so it is not the person's to get wrong.
     organization.full_clean(exclude=["slug"])
-    _attribute(organization, actor)
+    attribute(organization, actor)
     organization.save()
     membership = Membership(user=actor, organization=organization, role=Membership.Role.ADMIN)
-    _attribute(membership, actor)
+    attribute(membership, actor)
     membership.save()
     log_event(
         actor=actor,
@@ -121,7 +116,7 @@ def membership_set_role(*, actor: User, membership: Membership, role: str) -> Me
         )
     old_role = membership.role
     membership.role = role
-    _attribute(membership, actor)
+    attribute(membership, actor)
     membership.save(update_fields=["role"])
     log_event(
         actor=actor,
@@ -159,7 +154,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
         organization_id=membership.organization_id,
         data={"user_id": membership.user_id, "role": membership.role},
     )
-    _attribute(membership, actor)
+    attribute(membership, actor)
     membership.delete()
     membership.user.forget_memberships()
     actor.forget_memberships()
@@ -272,12 +267,12 @@ def invitation_accept(*, user: User, token: str) -> Membership:
         membership = Membership(
             user=user, organization=invitation.organization, role=invitation.role
         )
-        _attribute(membership, user)
+        attribute(membership, user)
         membership.save()
     elif invitation.role == Membership.Role.ADMIN and membership.role != Membership.Role.ADMIN:
         # An invitation never lowers a role someone already has; it may raise it.
         membership.role = Membership.Role.ADMIN
-        _attribute(membership, user)
+        attribute(membership, user)
         membership.save(update_fields=["role"])
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

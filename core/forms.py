@@ -92,7 +92,8 @@ def attempt[T](
         return False, None
 
 
-def _is_fragment_request(request: HtmxHttpRequest) -> bool:
+def is_fragment_request(request: HtmxHttpRequest) -> bool:
+    """An htmx request that wants a page's fragment rather than the whole page."""
     # A history restore after a cache miss needs the whole page, not the fragment.
     return bool(request.htmx) and not request.htmx.history_restore_request
 
@@ -109,7 +110,7 @@ def render_form(
     An htmx request gets only ``fragment``, the part of the page that holds the form.
     """
     status = 400 if request.method == "POST" else 200
-    if fragment is not None and _is_fragment_request(request):
+    if fragment is not None and is_fragment_request(request):
         template = f"{template}#{fragment}"
     return render(request, template, context, status=status)
 
@@ -136,7 +137,7 @@ def handle[T](
         return render_form(request, template, context(None), fragment=fragment)
     done = cast("T", result)  # what the service returned; None is a result too (a removal)
     message = success_message(done) if callable(success_message) else success_message
-    if fragment is not None and _is_fragment_request(request):
+    if fragment is not None and is_fragment_request(request):
         page = context(done)
         page["saved_message"] = message
         return render(request, f"{template}#{fragment}", page)

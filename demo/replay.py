@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, User
+from core.history import attribute
 from demo.people import ORGANIZATIONS, PASSWORD, PEOPLE
 from partnerships import services
 from partnerships.models import CheckIn, Participant, Partnership
@@ -182,8 +183,7 @@ class Story:
                 invited_by=self.contact,
                 created_at=at,
             )
-            participant._history_date = at  # type: ignore[attr-defined]
-            participant.save()
+            attribute(participant, None, at).save()
             self.participants.append(self.user(email))
 
         self._on(day, act)

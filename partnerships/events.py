@@ -56,10 +56,10 @@ def _label(choices: Any, value: str | None) -> str:
 
 
 def _stage_name(stage_id: int | None, stored: str) -> str:
-    from playbook.models import Stage
+    # The cached names, in the reader's language: no query per event on a timeline page.
+    from playbook.names import PlaybookNames
 
-    stage = Stage.objects.filter(pk=stage_id).first() if stage_id else None
-    return stage.tr("name") if stage is not None else stored
+    return PlaybookNames.load().stages.get(stage_id or 0, stored)
 
 
 @renders(Action.CREATED)

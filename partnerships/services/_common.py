@@ -33,14 +33,6 @@ def moment(at: datetime | None) -> datetime:
     return at or timezone.now()
 
 
-def attribute[M: models.Model](obj: M, actor: User | None, at: datetime | None = None) -> M:
-    """Tells simple_history who made the change and when, also outside a request."""
-    obj._history_user = actor  # type: ignore[attr-defined]
-    if at is not None:
-        obj._history_date = at  # type: ignore[attr-defined]
-    return obj
-
-
 def record(
     partnership: Partnership,
     actor: User | None,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
+from core.history import attribute
 from partnerships import permissions as perms
 from partnerships.events import Action
 from partnerships.models import (
@@ -25,7 +26,6 @@ from partnerships.models import (
 )
 from partnerships.services._common import (
     acting_organization,
-    attribute,
     moment,
     not_in_future,
     record,

@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
+from core.history import attribute
 from partnerships import permissions as perms
 from partnerships.events import Action
 from partnerships.models import FinancialNeed, Partnership
 from partnerships.services._common import (
     acting_organization,
-    attribute,
     moment,
     record,
     require,

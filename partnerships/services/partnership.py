@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
+from core.history import attribute
 from partnerships import permissions as perms
 from partnerships.events import Action
 from partnerships.models import Partner, Partnership, Reframing, Responsibility, StageChange
 from partnerships.services._common import (
-    attribute,
     moment,
     not_in_future,
     not_too_far_ahead,

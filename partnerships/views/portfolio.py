@@ -36,6 +36,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.forms import is_fragment_request
 from core.http import AuthenticatedHttpRequest
 from partnerships import permissions as perms
 from partnerships.filters import PortfolioFilter, order_portfolio
@@ -47,11 +48,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 SORTABLE_COLUMNS = ("title", "status", "next_checkin", "last_activity")
-
-
-def _is_htmx_fragment_request(request: AuthenticatedHttpRequest) -> bool:
-    # A history restore after a cache miss needs the whole page, not the fragment.
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _sort_links(active: str) -> dict[str, dict[str, str]]:
@@ -145,7 +141,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "sort_links": _sort_links(active_sort),
         "can_create": perms.can_create_any_partnership(user),
     }
-    fragment = _is_htmx_fragment_request(request)
+    fragment = is_fragment_request(request)
     context["fragment"] = fragment
     template = "partnerships/dashboard.html#results" if fragment else "partnerships/dashboard.html"
     response = render(request, template, context)
