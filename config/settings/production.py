@@ -5,13 +5,15 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import SMTP_EMAIL_BACKEND, env_bool, mailers_from_env
+from config.settings.base import SMTP_EMAIL_BACKEND, env_bool, env_list, mailers_from_env
 
 DEBUG = False
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a random string of 50 or more characters.")
+# While a key is rotated, the old one still checks sessions and links (docs/operations.md).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 
 # The one switch for a deployment that really serves plain http on a private network:
 # cookies lose their Secure flag, there is no redirect to https and no HSTS.

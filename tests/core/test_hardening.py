@@ -104,3 +104,11 @@ def test_load_demo_refuses_the_production_settings_without_the_flag(settings, db
 def test_dockerfile_sends_gunicorn_errors_to_stderr():
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
     assert '"--error-logfile", "-"' in dockerfile
+
+
+def test_old_secret_keys_come_from_the_environment_while_rotating():
+    assert _production_setting("SECRET_KEY_FALLBACKS") == "[]"
+    old = "o" * 60
+    assert _production_setting("SECRET_KEY_FALLBACKS", DJANGO_SECRET_KEY_FALLBACKS=old) == repr(
+        [old]
+    )
