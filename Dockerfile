@@ -39,4 +39,6 @@ USER 10001:10001
 EXPOSE 8000
 # gunicorn reads WEB_CONCURRENCY for its worker count.
 ENV WEB_CONCURRENCY=3
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Access and error logs (a 500's traceback included) go to stdout and stderr, where the
+# container runtime keeps them.
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--error-logfile", "-", "--capture-output"]

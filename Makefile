@@ -49,10 +49,10 @@ run: demo
 
 # With REDIS_URL set, tasks need a worker and the periodic schedule needs exactly one beat.
 worker: install
-	$(BIN)/celery -A config worker --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(BIN)/celery -A config worker --loglevel=INFO
 
 beat: install
-	$(BIN)/celery -A config beat --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(BIN)/celery -A config beat --loglevel=INFO
 
 # The suite runs on TEST_WORKERS processes (pytest-xdist), each with a test database of its
 # own (test_<name>_gw0, _gw1 ... on PostgreSQL) and its own live server for the browser tests.

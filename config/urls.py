@@ -4,13 +4,14 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from accounts import views as account_views
+from config.health import healthz
 
 # The admin signs in through allauth's login, so one rate limit guards both.
 admin.site.login = account_views.admin_login  # type: ignore[method-assign]
 admin.site.site_header = "Tandem"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("healthz", account_views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -129,3 +129,15 @@ def test_ping_task_is_executed_by_a_real_worker_through_redis(
     worker_log = _wait_for_log_line(log, succeeded)
     assert f"Task tandem.ping[{result.id}] received" in worker_log
     assert succeeded in worker_log
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("tasks_not_eager")
+def test_healthz_counts_the_workers_that_answer(
+    worker_queue: tuple[str, Path], client, settings
+) -> None:
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    body = client.get("/healthz").json()
+    assert body["redis"] == "ok"
+    assert body["workers"] >= 1

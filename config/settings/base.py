@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -174,6 +175,14 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tandem] "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# A reset asked for an unknown address sends nothing and answers as for a known one:
+# otherwise anyone could make Tandem mail strangers (and learn who has an account).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Behind a reverse proxy the client's address is the last-but-N entry of X-Forwarded-For;
+# with 0 (no proxy) it is the connection's own address. Rate limits count per address, so
+# a wrong count here makes every visitor share one limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TANDEM_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TANDEM_CLIENT_IP_HEADER") or None
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("TANDEM_LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"),
     "login": "30/m/ip",

@@ -11,7 +11,6 @@ the form on a page of its own.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.conf import settings
@@ -47,7 +46,7 @@ from partnerships.models import (
     Partnership,
     ProgressUpdate,
 )
-from partnerships.spreadsheet import csv_safe
+from partnerships.spreadsheet import BOM, csv_safe, csv_writer
 
 SECTIONS = [
     ("overview", "partnerships:detail", gettext_lazy("Overview")),
@@ -477,7 +476,9 @@ def measurements_export(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         f'attachment; filename="partnership-{partnership.pk}-measurements.csv"'
     )
     response["Cache-Control"] = "private, no-store"
-    writer = csv.writer(response)
+    # A byte-order mark lets spreadsheet programs recognise UTF-8 (accents in names).
+    response.write(BOM)
+    writer = csv_writer(response)
     writer.writerow(
         [_("indicator"), _("unit"), _("date"), _("value"), _("source"), _("entered by")]
     )
@@ -487,8 +488,8 @@ def measurements_export(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 csv_safe(m.indicator.name),
                 csv_safe(m.indicator.unit),
                 m.date.isoformat(),
-                # A number we formatted ourselves; a leading minus is a value, not a formula.
-                str(m.value),
+                # A number stays a bare number; a leading minus is a value, not a formula.
+                m.value,
                 csv_safe(m.source),
                 csv_safe(m.entered_by.get_full_name() if m.entered_by else ""),
             ]

@@ -16,7 +16,6 @@ that a city of tens of thousands of partnerships gets its first rows at once.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,7 +40,7 @@ from core.http import AuthenticatedHttpRequest
 from partnerships import permissions as perms
 from partnerships.filters import PortfolioFilter, order_portfolio
 from partnerships.models import Experiment, Partner, Partnership, Responsibility
-from partnerships.spreadsheet import spreadsheet_safe
+from partnerships.spreadsheet import BOM, csv_writer, spreadsheet_safe
 from playbook.names import PlaybookNames
 
 if TYPE_CHECKING:
@@ -158,12 +157,12 @@ class _Echo:
 
 
 def _export_rows(partnerships: QuerySet[Partnership], language: str) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     # The body is produced after the view has returned, so the language is fixed here
     # and the transaction opened here.
     with translation.override(language):
         # A byte-order mark lets spreadsheet programs recognise UTF-8 (accents in names).
-        yield "\ufeff" + writer.writerow(
+        yield BOM + writer.writerow(
             [
                 _("ID"),
                 _("Title"),

@@ -171,3 +171,45 @@ def test_export_streams_its_rows_in_a_transaction_with_jit_off(world, client_as)
     # The test's own transaction is open, so the export's is a savepoint within it.
     assert sql[declare - 2].startswith("SAVEPOINT")
     assert sql[declare + 1].startswith("RELEASE SAVEPOINT")
+
+
+# --- Both exports: quoting, separators, byte-order mark ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Riverton, =cmd|' /C calc'!A0", "Riverton, '=cmd|' /C calc'!A0"),
+        ("a;+1", "a;'+1"),
+        ("a\t@SUM(A1)", "a\t'@SUM(A1)"),
+        ("costs; - 2", "costs; '- 2"),
+        ("=1;=2", "'=1;'=2"),
+        ("plain, text; here", "plain, text; here"),
+    ],
+)
+def test_formulas_after_any_separator_are_defused(value, expected):
+    from partnerships.spreadsheet import spreadsheet_safe
+
+    assert spreadsheet_safe(value) == expected
+
+
+def test_portfolio_export_quotes_every_text_cell_and_starts_with_a_bom(world, client_as):
+    response = client_as("city_staff").get(PORTFOLIO_CSV)
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    header, first = body[1:].splitlines()[:2]
+    assert header.startswith('"ID","Title"')
+    # The id is a number and stays bare; the title is text and is quoted.
+    assert first.startswith(f'{world.partnership.pk},"{world.partnership.title}"')
+
+
+def test_measurement_export_quotes_text_keeps_numbers_and_starts_with_a_bom(world, client_as):
+    indicator = f.IndicatorFactory(partnership=world.partnership, name="Meals; =served")
+    f.MeasurementFactory(indicator=indicator, value="-3.5", source="count")
+    url = reverse("partnerships:measurements_export", args=[world.partnership.pk])
+    body = client_as("city_staff").get(url).content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    row = body[1:].splitlines()[1]
+    assert row.startswith('"Meals; \'=served",')
+    assert ",-3.50," in row
+    assert list(csv.reader(io.StringIO(body[1:])))[1][3] == "-3.50"

@@ -422,7 +422,7 @@ def test_measurements_csv_lists_every_measurement(rich: World, client_as) -> Non
     response = client_as("entrepreneur").get(_url(rich, "partnerships:measurements_export", {}))
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["indicator", "unit", "date", "value", "source", "entered by"]
     assert len(rows) == 4
     assert ["Volunteers", "people", TODAY.isoformat(), "-2.50", "Rota", "Eli Founder"] in rows
@@ -433,7 +433,7 @@ def test_measurements_csv_neutralises_formulas(world: World, client_as) -> None:
     indicator = f.IndicatorFactory(partnership=world.partnership, name='=HYPERLINK("x")', unit="@u")
     f.MeasurementFactory(indicator=indicator, source="+1+cmd|' /C calc'!A0")
     response = client_as("city_staff").get(_url(world, "partnerships:measurements_export", {}))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][0] == '\'=HYPERLINK("x")'
     assert rows[1][1] == "'@u"
     assert rows[1][4].startswith("'+1")

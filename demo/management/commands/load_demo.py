@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demo.loader import load
 
@@ -15,7 +16,24 @@ class Command(BaseCommand):
         "Safe to run again: nothing is created twice."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--i-know-this-is-public",
+            action="store_true",
+            dest="public_ok",
+            help=(
+                "Load the demo even with the production settings. Its accounts share a "
+                "published password: anyone who reads the README can sign in as them."
+            ),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if getattr(settings, "TANDEM_PUBLIC_DEPLOYMENT", False) and not options["public_ok"]:
+            raise CommandError(
+                "These are the production settings, and the demo accounts share a published "
+                "password. Run load_demo on a local or staging site, or add "
+                "--i-know-this-is-public if this site is only for trying Tandem out."
+            )
         result = load()
         if result.partnerships_created:
             self.stdout.write(
