@@ -22,8 +22,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.utils.connection import ConnectionProxy
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.utils.connection import ConnectionProxy
 from django.utils.translation import get_language
 
 from playbook.models import ModelPathway, Practice
