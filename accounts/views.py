@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -67,7 +68,7 @@ class LoginView(allauth_views.LoginView):
     the page that says when to try again (allauth puts it on the form, answering 200)."""
 
     def form_invalid(self, form: forms.Form) -> HttpResponse:
-        if form.has_error(forms.forms.NON_FIELD_ERRORS, "too_many_login_attempts"):
+        if form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
             return error_429(self.request)
         return super().form_invalid(form)
 

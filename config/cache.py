@@ -67,9 +67,7 @@ def _guarded(
             return call(*args, **kwargs)
         except RedisError as error:
             # The key is left out on purpose: it may carry an address or an e-mail hash.
-            logger.warning(
-                "cache %s fell back: Redis unavailable (%s)", name, type(error).__name__
-            )
+            logger.warning("cache %s fell back: Redis unavailable (%s)", name, type(error).__name__)
             return fallback(*args, **kwargs)
 
     return run
