@@ -4,11 +4,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from allauth.account import views as allauth_views
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -44,6 +46,44 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
+
+
+def _longest_rate_window_s() -> int:
+    """The longest window of the configured sign-in limits ("5/5m/key" is five minutes): after
+    it, every limit has forgotten the attempts that tripped it."""
+    unit_s = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    longest = 60
+    for rates in settings.ACCOUNT_RATE_LIMITS.values():
+        for rate in str(rates or "").split(","):
+            parts = rate.strip().split("/")
+            if len(parts) < 2 or not parts[1] or parts[1][-1] not in unit_s:
+                continue
+            count = parts[1][:-1]
+            longest = max(longest, int(float(count or 1) * unit_s[parts[1][-1]]))
+    return longest
+
+
+class LoginView(allauth_views.LoginView):
+    """allauth's login, but a sign-in refused for too many failed attempts answers 429 with
+    the page that says when to try again (allauth puts it on the form, answering 200)."""
+
+    def form_invalid(self, form: forms.Form) -> HttpResponse:
+        if form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
+            return error_429(self.request)
+        return super().form_invalid(form)
+
+
+login = LoginView.as_view()
+
+
+def error_429(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A rate limit tripped (allauth calls ``handler429``): say when to try again."""
+    window_s = _longest_rate_window_s()
+    response = render(
+        request, "429.html", {"retry_minutes": max(1, -(-window_s // 60))}, status=429
+    )
+    response["Retry-After"] = str(window_s)
+    return response
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -19,6 +19,8 @@ urlpatterns += i18n_patterns(
     path("i18n/setlang/", set_language, name="set_language"),
     path("", account_views.home, name="home"),
     path("admin/", admin.site.urls),
+    # Ahead of allauth's own: a login refused for too many failures answers 429.
+    path("accounts/login/", account_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("organizations/", include("accounts.urls")),
     path("partnerships/", include("partnerships.urls")),
@@ -28,4 +30,6 @@ urlpatterns += i18n_patterns(
 
 handler403 = "accounts.views.error_403"
 handler404 = "accounts.views.error_404"
+# allauth answers a tripped rate limit through this one.
+handler429 = "accounts.views.error_429"
 handler500 = "accounts.views.error_500"

@@ -20,14 +20,18 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.utils.connection import ConnectionProxy
 from django.utils.translation import get_language
 
 from playbook.models import ModelPathway, Practice
 
 VERSION_KEY = "playbook:names-version"
+# Its own cache alias: in each process without Redis (read on every portfolio page), in
+# Redis with it.
+cache = ConnectionProxy(caches, "names")
 
 # The version covers every process that shares the cache; this bounds how long a
 # process whose cache is its own (no Redis) can show a name another process changed.

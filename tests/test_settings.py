@@ -65,7 +65,7 @@ def probe(settings_module: str = "config.settings.local", **env: str) -> dict[st
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_nothing_set_runs_embedded_on_sqlite_eager_tasks_console_mail_and_memory_cache() -> None:
+def test_nothing_set_runs_embedded_on_sqlite_eager_tasks_console_mail_and_database_cache() -> None:
     seen = probe()
 
     assert seen["engine"] == "django.db.backends.sqlite3"
@@ -73,7 +73,7 @@ def test_nothing_set_runs_embedded_on_sqlite_eager_tasks_console_mail_and_memory
     assert seen["eager"] is True
     assert seen["broker"] == "memory://"
     assert seen["email"] == "django.core.mail.backends.console.EmailBackend"
-    assert seen["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert seen["cache"] == "django.core.cache.backends.db.DatabaseCache"
     assert seen["cache_is_redis"] is False
 
 

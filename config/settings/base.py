@@ -116,6 +116,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, broker --------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
+# The default cache holds what every process must share and what must survive a restart:
+# the sign-in rate limits above all (allauth counts in the default cache). Without Redis
+# that is a table in the database, never process memory, which each gunicorn worker would
+# count on its own. With Redis down, the default cache falls back to that same table.
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    # Created by a migration (core/migrations/0002_cache_table.py), so `migrate` is enough.
+    "LOCATION": "tandem_cache",
+}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -123,10 +132,23 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # Redis is a helper: if it is down a page gets slower, never broken.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+            "FALLBACK": "database",
+        },
+        "database": DATABASE_CACHE,
+        # The playbook's names (playbook/names.py): shared through Redis as well.
+        "names": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": DATABASE_CACHE,
+        "database": DATABASE_CACHE,
+        # Read on every portfolio page: kept in each process, renewed every few minutes.
+        "names": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None

@@ -6,7 +6,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Tests exercise the rate limits explicitly with their own counters. In memory, so each
 # pytest-xdist worker has a cache of its own and never sees another's keys.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "database": DATABASE_CACHE,  # noqa: F405
+    "names": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 # Tasks run in-process whether or not CI provides a broker, so a test never depends on
 # a worker; tests/test_celery_worker.py switches this off for its own real worker.
 CELERY_TASK_ALWAYS_EAGER = True
