@@ -25,23 +25,12 @@ from accounts.forms import (
     InvitationForm,
     MembershipRoleForm,
     OrganizationCreateForm,
+    OrganizationDeclineForm,
     PreferencesForm,
 )
 from accounts.models import Invitation, Membership, Organization
 from core.forms import attempt, bind, handle, render_form, require_GET_or_POST
 from core.http import AuthenticatedHttpRequest
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    """The front door: a welcome for visitors, the right workspace for a signed-in person."""
-    if request.user.is_authenticated:
-        memberships = request.user.memberships.select_related("organization")
-        if any(m.organization.is_city for m in memberships):
-            return redirect("partnerships:dashboard")
-        if memberships:
-            return redirect("partnerships:my")
-    return render(request, "home.html")
 
 
 @never_cache
@@ -97,7 +86,10 @@ def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET_or_POST
 def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = bind(request, OrganizationCreateForm, user=request.user)
+    # "Register your city" links here with ?kind=city, so the right kind is already chosen.
+    kind = request.GET.get("kind", "")
+    initial = {"kind": kind} if kind in Organization.Kind.values else {}
+    form = bind(request, OrganizationCreateForm, user=request.user, initial=initial)
     return handle(
         request,
         form,
@@ -107,7 +99,96 @@ def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         success_url=lambda organization: reverse(
             "accounts:organization_detail", args=[organization.pk]
         ),
-        success_message=_("Your organization was created."),
+        success_message=lambda organization: (
+            _("Your city was registered. It stays private until the Tandem team approves it.")
+            if organization.is_pending
+            else _("Your organization was created.")
+        ),
+    )
+
+
+# --- Reviewing the cities that registered themselves ------------------------------------
+
+
+def _require_reviewer(request: AuthenticatedHttpRequest) -> None:
+    # Anyone but site staff learns nothing, not even that the page exists.
+    if not permissions.can_review_organization(request.user):
+        raise Http404
+
+
+def _review_context(
+    request: AuthenticatedHttpRequest,
+    *,
+    failed: Organization | None = None,
+    decline_form: OrganizationDeclineForm | None = None,
+) -> dict[str, Any]:
+    def with_registrants(organizations: Any) -> list[Organization]:
+        rows = list(organizations.prefetch_related("memberships__user"))
+        for organization in rows:
+            organization.registrants = [
+                m.user for m in organization.memberships.all() if m.role == Membership.Role.ADMIN
+            ]
+            organization.decline_form = (
+                decline_form if failed is not None and failed.pk == organization.pk else None
+            ) or OrganizationDeclineForm(auto_id=f"decline-{organization.pk}-%s")
+        return rows
+
+    return {
+        "pending": with_registrants(Organization.objects.awaiting_review().order_by("created_at")),
+        "declined": with_registrants(
+            Organization.objects.filter(status=Organization.Status.DECLINED).order_by(
+                "-reviewed_at"
+            )[:20]
+        ),
+        "action_error": "",
+    }
+
+
+@require_safe
+@login_required
+def organization_review(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_reviewer(request)
+    return render(request, "accounts/organization_review.html", _review_context(request))
+
+
+@login_required
+def organization_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require_reviewer(request)
+    organization = get_object_or_404(Organization, pk=pk)
+    if response := _method_not_allowed_unless_post(request):
+        return response
+    form = bind(request, forms.Form)
+    return handle(
+        request,
+        form,
+        lambda _data: services.organization_approve(actor=request.user, organization=organization),
+        template="accounts/organization_review.html",
+        context=lambda _result: {**_review_context(request), "action_error": _error_text(form)},
+        success_url=reverse("accounts:organization_review"),
+        success_message=_("%(organization)s was approved.") % {"organization": organization.name},
+    )
+
+
+@login_required
+def organization_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require_reviewer(request)
+    organization = get_object_or_404(Organization, pk=pk)
+    if response := _method_not_allowed_unless_post(request):
+        return response
+    form = bind(request, OrganizationDeclineForm, auto_id=f"decline-{organization.pk}-%s")
+    return handle(
+        request,
+        form,
+        lambda data: services.organization_decline(
+            actor=request.user, organization=organization, **data
+        ),
+        template="accounts/organization_review.html",
+        context=lambda _result: {
+            **_review_context(request, failed=organization, decline_form=form),
+            "action_error": " ".join(str(m) for m in form.non_field_errors()),
+        },
+        success_url=reverse("accounts:organization_review"),
+        success_message=_("%(organization)s was declined.") % {"organization": organization.name},
     )
 
 
@@ -149,6 +230,7 @@ def _detail_context(
         "organization": organization,
         "memberships": memberships,
         "is_admin": is_admin,
+        "can_invite": permissions.can_invite(request.user, organization),
         "own_membership": own_membership,
         "can_leave": own_membership is not None
         and permissions.can_leave(request.user, own_membership, admin_count=admin_count),
