@@ -355,8 +355,9 @@ def invitation_send_email(*, invitation: Invitation) -> None:
     message.send()
 
 
-def invitation_problem(*, user: User, invitation: Invitation) -> str | None:
-    """Why ``user`` cannot accept ``invitation`` now, in words they can act on; None if they can."""
+def invitation_problem_for_anyone(*, invitation: Invitation) -> str | None:
+    """Why nobody can accept ``invitation`` any more (used, withdrawn, expired); None if it
+    still works."""
     if invitation.accepted_at is not None:
         return _("This invitation has already been used.")
     if invitation.revoked_at is not None:
@@ -365,6 +366,13 @@ def invitation_problem(*, user: User, invitation: Invitation) -> str | None:
         return _("This invitation has expired. Ask the organization for a new one.")
     if invitation.organization.is_declined:
         return _("This organization is not on Tandem, so its invitations no longer work.")
+    return None
+
+
+def invitation_problem(*, user: User, invitation: Invitation) -> str | None:
+    """Why ``user`` cannot accept ``invitation`` now, in words they can act on; None if they can."""
+    if problem := invitation_problem_for_anyone(invitation=invitation):
+        return problem
     if not EmailAddress.objects.filter(
         user=user, email__iexact=invitation.email, verified=True
     ).exists():

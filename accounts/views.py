@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.forms import LoginForm, SignupForm
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -29,6 +31,7 @@ from accounts.forms import (
     PreferencesForm,
 )
 from accounts.models import Invitation, Membership, Organization
+from accounts.signals import INVITATION_SESSION_KEY
 from core.forms import attempt, bind, handle, render_form, require_GET_or_POST
 from core.http import AuthenticatedHttpRequest
 
@@ -374,26 +377,56 @@ def membership_remove(
 INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-@login_required
+def _invitation_for_visitor(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """Someone not signed in: who invites them to what, and how to get in with one step.
+
+    They learn only what the invitation e-mail says (who, which organization, which role),
+    and nothing about whether an account with that address exists: both ways in are shown.
+    """
+    problem = services.invitation_problem_for_anyone(invitation=invitation)
+    context: dict[str, Any] = {"invitation": invitation, "problem": problem, "visitor": True}
+    if problem is None:
+        # Following the link proved the address: a sign-up with it needs no confirmation,
+        # and signing in (either way) accepts the invitation (accounts.signals).
+        get_account_adapter(request).stash_verified_email(request, invitation.email)
+        request.session[INVITATION_SESSION_KEY] = invitation.token
+        signup_form = SignupForm(initial={"email": invitation.email}, auto_id="signup-%s")
+        signup_form.fields["email"].widget.attrs["readonly"] = True
+        context["signup_form"] = signup_form
+        context["login_form"] = LoginForm(
+            request=request, initial={"login": invitation.email}, auto_id="login-%s"
+        )
+        context["next"] = request.path
+    return render(request, "accounts/invitation_accept.html", context)
+
+
 @require_GET_or_POST
-def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if not INVITATION_TOKEN.fullmatch(token):
         # Not a token we could have made; PostgreSQL would refuse one with a NUL byte.
         raise Http404
     invitation = get_object_or_404(
         Invitation.objects.select_related("organization", "invited_by"), token=token
     )
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return _invitation_for_visitor(request, invitation)
+    user = request.user
+    if invitation.accepted_by_id == user.pk:
+        # Accepted as they signed in from this page: straight into the organization.
+        return redirect("accounts:organization_detail", invitation.organization_id)
     form = bind(request, forms.Form)
     return handle(
-        request,
+        cast("AuthenticatedHttpRequest", request),
         form,
         # The service checks again what the page shows as the problem, if any.
-        lambda _data: services.invitation_accept(user=request.user, token=token),
+        lambda _data: services.invitation_accept(user=user, token=token),
         template="accounts/invitation_accept.html",
         context=lambda _result: {
             "invitation": invitation,
             "problem": _error_text(form)
-            or services.invitation_problem(user=request.user, invitation=invitation),
+            or services.invitation_problem(user=user, invitation=invitation),
         },
         success_url=lambda membership: reverse(
             "accounts:organization_detail", args=[membership.organization_id]
