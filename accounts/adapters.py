@@ -1,6 +1,20 @@
+from dataclasses import dataclass
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
+
+from core.links import rebase, site_domain
+
+
+@dataclass(frozen=True)
+class _Site:
+    """What allauth's e-mail templates read from ``current_site``."""
+
+    name: str
+    domain: str
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,3 +30,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if language and url.startswith("/"):
             return translate_url(url, language)
         return url
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's e-mails name the site and link to it by the site's real address
+        (``SITE_URL``, else the request's host), not by whatever the Sites row holds."""
+        context = {
+            key: rebase(value) if key.endswith("_url") and isinstance(value, str) else value
+            for key, value in context.items()
+        }
+        context["current_site"] = _Site(name=settings.SITE_NAME, domain=site_domain())
+        super().send_mail(template_prefix, email, context)

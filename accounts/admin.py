@@ -3,17 +3,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
-from accounts.models import Invitation, InvitationQuerySet, Membership, Organization, User
+from accounts.forms import OrganizationDeclineForm
+from accounts.models import (
+    Invitation,
+    InvitationQuerySet,
+    Membership,
+    Organization,
+    OrganizationQuerySet,
+    User,
+)
 from core.http import AuthenticatedHttpRequest
 
 
@@ -84,11 +94,59 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "country", "created_at"]
-    list_filter = ["kind", "country"]
+    list_display = ["name", "kind", "country", "status", "created_at"]
+    list_filter = ["status", "kind", "country"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    # The review is the services' to change: they log it and tell the city's administrators.
+    readonly_fields = ["status", "review_note", "reviewed_at", "reviewed_by"]
     inlines = [MembershipInline]
+    actions = ["approve", "decline"]
+
+    @admin.action(description=_("Approve the selected registrations"), permissions=["change"])
+    def approve(self, request: AuthenticatedHttpRequest, queryset: OrganizationQuerySet) -> None:
+        count = 0
+        for organization in queryset.exclude(status=Organization.Status.APPROVED):
+            try:
+                services.organization_approve(actor=request.user, organization=organization)
+            except ValidationError:
+                continue
+            count += 1
+        self.message_user(request, _("%(count)d organizations approved.") % {"count": count})
+
+    @admin.action(description=_("Decline the selected registrations"), permissions=["change"])
+    def decline(
+        self, request: AuthenticatedHttpRequest, queryset: OrganizationQuerySet
+    ) -> HttpResponse | None:
+        """Asks for the reason first, on a page of its own, then declines each one."""
+        pending = queryset.filter(status=Organization.Status.PENDING)
+        form = OrganizationDeclineForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            count = 0
+            for organization in pending:
+                try:
+                    services.organization_decline(
+                        actor=request.user,
+                        organization=organization,
+                        reason=form.cleaned_data["reason"],
+                    )
+                except ValidationError:
+                    continue
+                count += 1
+            self.message_user(request, _("%(count)d organizations declined.") % {"count": count})
+            return None
+        return TemplateResponse(
+            request,
+            "admin/accounts/organization/decline.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Decline the selected registrations"),
+                "organizations": pending,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(Membership)

@@ -8,4 +8,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # The event log's renderers for this room register themselves on import.
+        from django.contrib.auth.signals import user_logged_in
+
         from accounts import events  # noqa: F401
+        from accounts.signals import accept_opened_invitation
+
+        user_logged_in.connect(accept_opened_invitation, dispatch_uid="accounts-invitation")

@@ -14,6 +14,8 @@ from core.models import Event
 
 class Action:
     ORGANIZATION_CREATED = "accounts.organization.created"
+    ORGANIZATION_APPROVED = "accounts.organization.approved"
+    ORGANIZATION_DECLINED = "accounts.organization.declined"
     MEMBER_JOINED = "accounts.membership.joined"
     MEMBER_ROLE_CHANGED = "accounts.membership.role_changed"
     MEMBER_REMOVED = "accounts.membership.removed"
@@ -40,6 +42,16 @@ def _person(user_id: int | None) -> str:
 @renders(Action.ORGANIZATION_CREATED)
 def _organization_created(event: Event) -> str:
     return _("created the organization")
+
+
+@renders(Action.ORGANIZATION_APPROVED)
+def _organization_approved(event: Event) -> str:
+    return _("approved the organization's registration")
+
+
+@renders(Action.ORGANIZATION_DECLINED)
+def _organization_declined(event: Event) -> str:
+    return _("declined the organization's registration")
 
 
 @renders(Action.MEMBER_JOINED)

@@ -35,6 +35,15 @@ class OrganizationCreateForm(forms.ModelForm):
         return country
 
 
+class OrganizationDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The people who registered read this."),
+    )
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),

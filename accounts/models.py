@@ -80,8 +80,9 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.display_name
 
-    def _membership_rows(self) -> tuple[tuple[int, str, str], ...]:
-        """(organization id, role, organization kind) of every membership, read once.
+    def _membership_rows(self) -> tuple[tuple[int, str, str, str], ...]:
+        """(organization id, role, organization kind, organization status) of every
+        membership, read once.
 
         Every helper below derives from these rows, so a request that asks several of
         them (the page, its permission checks, the navigation) pays one query.
@@ -91,7 +92,7 @@ class User(AbstractUser):
             # order_by() drops the default ordering, which would join users for nothing.
             cached = tuple(
                 self.memberships.order_by().values_list(
-                    "organization_id", "role", "organization__kind"
+                    "organization_id", "role", "organization__kind", "organization__status"
                 )
             )
             self._membership_cache = cached
@@ -106,36 +107,33 @@ class User(AbstractUser):
 
     def organization_ids(self) -> set[int]:
         """Ids of the organizations this person belongs to, cached on the instance."""
-        return self._derived(
-            "_organization_ids", (org_id for org_id, _role, _kind in self._membership_rows())
-        )
+        return self._derived("_organization_ids", (row[0] for row in self._membership_rows()))
 
     def admin_organization_ids(self) -> set[int]:
         return self._derived(
             "_admin_organization_ids",
             (
                 org_id
-                for org_id, role, _kind in self._membership_rows()
+                for org_id, role, _kind, _status in self._membership_rows()
                 if role == Membership.Role.ADMIN
             ),
         )
 
     def city_ids(self) -> set[int]:
-        """Ids of the cities this person works for."""
+        """Ids of the cities this person works for: approved ones and those waiting for
+        review (which prepare their partnerships in private), never a declined one."""
         return self._derived(
             "_city_ids",
             (
                 org_id
-                for org_id, _role, kind in self._membership_rows()
-                if kind == Organization.Kind.CITY
+                for org_id, _role, kind, status in self._membership_rows()
+                if kind == Organization.Kind.CITY and status != Organization.Status.DECLINED
             ),
         )
 
     def organization_kinds(self) -> set[str]:
         """The kinds of the organizations this person belongs to (city, enterprise ...)."""
-        return self._derived(
-            "_organization_kinds", (kind for _org_id, _role, kind in self._membership_rows())
-        )
+        return self._derived("_organization_kinds", (row[2] for row in self._membership_rows()))
 
     def forget_memberships(self) -> None:
         for attr in (
@@ -152,6 +150,14 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
     def cities(self) -> OrganizationQuerySet:
         return self.filter(kind=Organization.Kind.CITY)
 
+    def listed(self) -> OrganizationQuerySet:
+        """What the public may see (a directory, a public page): approved organizations only.
+        A city waiting for review, or declined, stays private."""
+        return self.filter(status=Organization.Status.APPROVED)
+
+    def awaiting_review(self) -> OrganizationQuerySet:
+        return self.filter(status=Organization.Status.PENDING)
+
     def of_user(self, user: User) -> OrganizationQuerySet:
         if not user.is_authenticated:
             return self.none()
@@ -165,6 +171,11 @@ class Organization(models.Model):
         COMMUNITY_GROUP = "community_group", _("Community group")
         FUNDER = "funder", _("Funder")
         OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
@@ -181,6 +192,22 @@ class Organization(models.Model):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Cities registered by their own officials wait for the Tandem team's review.
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.APPROVED
+    )
+    review_note = models.TextField(
+        _("reason"), blank=True, help_text=_("Why the registration was declined.")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
 
     history = HistoricalRecords()
     objects = OrganizationQuerySet.as_manager()
@@ -202,6 +229,14 @@ class Organization(models.Model):
     @property
     def is_city(self) -> bool:
         return self.kind == self.Kind.CITY
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == self.Status.DECLINED
 
     @property
     def language_list(self) -> list[str]:
@@ -258,6 +293,22 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
     def pending(self) -> InvitationQuerySet:
         return self.filter(
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+    def addressed_to(self, user: User) -> InvitationQuerySet:
+        """Invitations sent to one of this person's verified addresses: those they may accept."""
+        from allauth.account.models import EmailAddress
+
+        if not user.is_authenticated:
+            return self.none()
+        addresses = [
+            address.lower()
+            for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+                "email", flat=True
+            )
+        ]
+        return self.filter(email__in=addresses).exclude(
+            organization__status=Organization.Status.DECLINED
         )
 
 

@@ -26,13 +26,19 @@ def is_organization_admin(user: User, organization: Organization) -> bool:
 
 
 def can_create_organization(user: User, kind: str) -> bool:
-    """Anyone signed in may start an organization. Cities are created by site staff, because
-    a city's membership decides who sees a whole portfolio."""
-    return user.is_authenticated and (kind != Organization.Kind.CITY or user.is_staff)
+    """Anyone signed in may start an organization, a city included: a city starts waiting
+    for review (``accounts.services.organization_create``), private until approved."""
+    return user.is_authenticated and kind in Organization.Kind.values
+
+
+def can_review_organization(user: User) -> bool:
+    """Site staff approve or decline the cities that registered themselves."""
+    return user.is_authenticated and user.is_active and user.is_staff
 
 
 def can_invite(user: User, organization: Organization) -> bool:
-    return is_organization_admin(user, organization)
+    """A declined organization takes nobody new in; a pending one invites its colleagues."""
+    return is_organization_admin(user, organization) and not organization.is_declined
 
 
 def can_revoke_invitation(user: User, invitation: Invitation) -> bool:

@@ -7,22 +7,26 @@ can skip the rule.
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.models import EmailAddress
-from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import permissions
 from accounts.events import Action
 from accounts.models import Invitation, Membership, Organization, User
 from core.events import log_event
 from core.history import attribute
+from core.links import absolute_url
 
 
 def _require(allowed: bool) -> None:
@@ -31,6 +35,16 @@ def _require(allowed: bool) -> None:
 
 
 # --- Organizations -------------------------------------------------------------
+
+
+def _send(*, to: User, template: str, subject: Promise, context: dict[str, Any]) -> None:
+    """One plain-text e-mail to a person, in their language. The subject names nobody."""
+    with translation.override(to.preferred_language):
+        text = render_to_string(f"accounts/email/{template}.txt", context)
+        message = EmailMultiAlternatives(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(subject), body=text, to=[to.email]
+        )
+        message.send()
 
 
 @transaction.atomic
@@ -46,14 +60,21 @@ def organization_create(
 ) -> Organization:
     """Create an organization; the person who creates it becomes its administrator.
 
-    Anyone signed in may start a non-city organization. Cities are created by site
-    staff, because a city's membership decides who sees a whole portfolio.
+    Anyone signed in may start one. A city starts waiting for review: its people work in
+    private (invite colleagues, prepare partnerships) until site staff approve it, since a
+    city's name on public pages must be the real city's. With ``TANDEM_SINGLE_CITY`` (a
+    deployment run by one city) the first city is approved at once.
     """
     if not actor.is_authenticated:
         raise PermissionDenied
     if kind not in Organization.Kind.values:
         raise ValidationError({"kind": _("Choose one of the listed kinds.")})
     _require(permissions.can_create_organization(actor, kind))
+    status = Organization.Status.APPROVED
+    if kind == Organization.Kind.CITY and not (
+        settings.TANDEM_SINGLE_CITY and not Organization.objects.cities().exists()
+    ):
+        status = Organization.Status.PENDING
     organization = Organization(
         name=name.strip(),
         kind=kind,
@@ -61,6 +82,7 @@ def organization_create(
         languages=languages.strip(),
         website=website.strip(),
         description=description.strip(),
+        status=status,
     )
     # The slug is derived on save, so it is not the person's to get wrong.
     organization.full_clean(exclude=["slug"])
@@ -74,10 +96,119 @@ def organization_create(
         action=Action.ORGANIZATION_CREATED,
         target=organization,
         organization_id=organization.pk,
-        data={"kind": kind},
+        data={"kind": kind, "status": status},
     )
+    if status == Organization.Status.PENDING:
+        transaction.on_commit(lambda: organization_notify_staff(organization=organization))
     actor.forget_memberships()
     return organization
+
+
+def organization_notify_staff(*, organization: Organization) -> None:
+    """Tell every active member of the site staff that a city waits for their review."""
+    registrant = User.objects.filter(memberships__organization=organization).order_by("pk").first()
+    context = {
+        "organization": organization,
+        "registrant": registrant,
+        "review_url": absolute_url(reverse("accounts:organization_review")),
+    }
+    for staff in User.objects.filter(is_staff=True, is_active=True).order_by("pk"):
+        _send(
+            to=staff,
+            template="organization_review_requested",
+            subject=gettext_lazy("A city asks to join Tandem"),
+            context=context,
+        )
+
+
+def _reviewable_locked(actor: User, organization: Organization) -> Organization:
+    _require(permissions.can_review_organization(actor))
+    return Organization.objects.select_for_update().get(pk=organization.pk)
+
+
+@transaction.atomic
+def organization_approve(*, actor: User, organization: Organization) -> Organization:
+    """Approve a city that registered itself (or reconsider one that was declined)."""
+    organization = _reviewable_locked(actor, organization)
+    if organization.status == Organization.Status.APPROVED:
+        raise ValidationError(
+            _("This organization has already been approved."), code="already_approved"
+        )
+    organization.status = Organization.Status.APPROVED
+    organization.review_note = ""
+    organization.reviewed_at = timezone.now()
+    organization.reviewed_by = actor
+    attribute(organization, actor)
+    organization.save(update_fields=["status", "review_note", "reviewed_at", "reviewed_by"])
+    log_event(
+        actor=actor,
+        action=Action.ORGANIZATION_APPROVED,
+        target=organization,
+        organization_id=organization.pk,
+        data={},
+    )
+    transaction.on_commit(lambda: organization_send_review_email(organization=organization))
+    return organization
+
+
+@transaction.atomic
+def organization_decline(*, actor: User, organization: Organization, reason: str) -> Organization:
+    """Decline a city's registration, saying why: its administrators read the reason."""
+    organization = _reviewable_locked(actor, organization)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why, so the people who registered know what to do next.")}
+        )
+    if organization.status != Organization.Status.PENDING:
+        raise ValidationError(
+            _("Only a registration waiting for review can be declined."), code="not_pending"
+        )
+    organization.status = Organization.Status.DECLINED
+    organization.review_note = reason
+    organization.reviewed_at = timezone.now()
+    organization.reviewed_by = actor
+    organization.full_clean(exclude=["slug"])
+    attribute(organization, actor)
+    organization.save(update_fields=["status", "review_note", "reviewed_at", "reviewed_by"])
+    # The reason stays on the organization; the log keeps no sentence.
+    log_event(
+        actor=actor,
+        action=Action.ORGANIZATION_DECLINED,
+        target=organization,
+        organization_id=organization.pk,
+        data={},
+    )
+    transaction.on_commit(lambda: organization_send_review_email(organization=organization))
+    for user in User.objects.filter(memberships__organization=organization):
+        user.forget_memberships()
+    return organization
+
+
+def organization_send_review_email(*, organization: Organization) -> None:
+    """Tell the organization's administrators how the review went."""
+    approved = organization.status == Organization.Status.APPROVED
+    context = {
+        "organization": organization,
+        "approved": approved,
+        "organization_url": absolute_url(
+            reverse("accounts:organization_detail", args=[organization.pk])
+        ),
+    }
+    admins = User.objects.filter(
+        is_active=True,
+        memberships__organization=organization,
+        memberships__role=Membership.Role.ADMIN,
+    ).order_by("pk")
+    for admin in admins:
+        _send(
+            to=admin,
+            template="organization_reviewed",
+            subject=gettext_lazy("Your city is on Tandem")
+            if approved
+            else gettext_lazy("About your city's registration"),
+            context=context,
+        )
 
 
 # --- Memberships ----------------------------------------------------------------
@@ -203,9 +334,7 @@ def invitation_create(
 
 
 def invitation_accept_url(invitation: Invitation) -> str:
-    return build_absolute_uri(
-        None, reverse("accounts:invitation_accept", kwargs={"token": invitation.token})
-    )
+    return absolute_url(reverse("accounts:invitation_accept", kwargs={"token": invitation.token}))
 
 
 def invitation_send_email(*, invitation: Invitation) -> None:
@@ -226,14 +355,24 @@ def invitation_send_email(*, invitation: Invitation) -> None:
     message.send()
 
 
-def invitation_problem(*, user: User, invitation: Invitation) -> str | None:
-    """Why ``user`` cannot accept ``invitation`` now, in words they can act on; None if they can."""
+def invitation_problem_for_anyone(*, invitation: Invitation) -> str | None:
+    """Why nobody can accept ``invitation`` any more (used, withdrawn, expired); None if it
+    still works."""
     if invitation.accepted_at is not None:
         return _("This invitation has already been used.")
     if invitation.revoked_at is not None:
         return _("This invitation was withdrawn. Ask the organization for a new one.")
     if invitation.expires_at <= timezone.now():
         return _("This invitation has expired. Ask the organization for a new one.")
+    if invitation.organization.is_declined:
+        return _("This organization is not on Tandem, so its invitations no longer work.")
+    return None
+
+
+def invitation_problem(*, user: User, invitation: Invitation) -> str | None:
+    """Why ``user`` cannot accept ``invitation`` now, in words they can act on; None if they can."""
+    if problem := invitation_problem_for_anyone(invitation=invitation):
+        return problem
     if not EmailAddress.objects.filter(
         user=user, email__iexact=invitation.email, verified=True
     ).exists():

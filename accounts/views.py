@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from allauth.account import views as allauth_views
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.forms import LoginForm, SignupForm
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -25,23 +27,13 @@ from accounts.forms import (
     InvitationForm,
     MembershipRoleForm,
     OrganizationCreateForm,
+    OrganizationDeclineForm,
     PreferencesForm,
 )
 from accounts.models import Invitation, Membership, Organization
+from accounts.signals import INVITATION_SESSION_KEY
 from core.forms import attempt, bind, handle, render_form, require_GET_or_POST
 from core.http import AuthenticatedHttpRequest
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    """The front door: a welcome for visitors, the right workspace for a signed-in person."""
-    if request.user.is_authenticated:
-        memberships = request.user.memberships.select_related("organization")
-        if any(m.organization.is_city for m in memberships):
-            return redirect("partnerships:dashboard")
-        if memberships:
-            return redirect("partnerships:my")
-    return render(request, "home.html")
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -127,7 +119,10 @@ def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET_or_POST
 def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = bind(request, OrganizationCreateForm, user=request.user)
+    # "Register your city" links here with ?kind=city, so the right kind is already chosen.
+    kind = request.GET.get("kind", "")
+    initial = {"kind": kind} if kind in Organization.Kind.values else {}
+    form = bind(request, OrganizationCreateForm, user=request.user, initial=initial)
     return handle(
         request,
         form,
@@ -137,7 +132,96 @@ def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         success_url=lambda organization: reverse(
             "accounts:organization_detail", args=[organization.pk]
         ),
-        success_message=_("Your organization was created."),
+        success_message=lambda organization: (
+            _("Your city was registered. It stays private until the Tandem team approves it.")
+            if organization.is_pending
+            else _("Your organization was created.")
+        ),
+    )
+
+
+# --- Reviewing the cities that registered themselves ------------------------------------
+
+
+def _require_reviewer(request: AuthenticatedHttpRequest) -> None:
+    # Anyone but site staff learns nothing, not even that the page exists.
+    if not permissions.can_review_organization(request.user):
+        raise Http404
+
+
+def _review_context(
+    request: AuthenticatedHttpRequest,
+    *,
+    failed: Organization | None = None,
+    decline_form: OrganizationDeclineForm | None = None,
+) -> dict[str, Any]:
+    def with_registrants(organizations: Any) -> list[Organization]:
+        rows = list(organizations.prefetch_related("memberships__user"))
+        for organization in rows:
+            organization.registrants = [
+                m.user for m in organization.memberships.all() if m.role == Membership.Role.ADMIN
+            ]
+            organization.decline_form = (
+                decline_form if failed is not None and failed.pk == organization.pk else None
+            ) or OrganizationDeclineForm(auto_id=f"decline-{organization.pk}-%s")
+        return rows
+
+    return {
+        "pending": with_registrants(Organization.objects.awaiting_review().order_by("created_at")),
+        "declined": with_registrants(
+            Organization.objects.filter(status=Organization.Status.DECLINED).order_by(
+                "-reviewed_at"
+            )[:20]
+        ),
+        "action_error": "",
+    }
+
+
+@require_safe
+@login_required
+def organization_review(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_reviewer(request)
+    return render(request, "accounts/organization_review.html", _review_context(request))
+
+
+@login_required
+def organization_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require_reviewer(request)
+    organization = get_object_or_404(Organization, pk=pk)
+    if response := _method_not_allowed_unless_post(request):
+        return response
+    form = bind(request, forms.Form)
+    return handle(
+        request,
+        form,
+        lambda _data: services.organization_approve(actor=request.user, organization=organization),
+        template="accounts/organization_review.html",
+        context=lambda _result: {**_review_context(request), "action_error": _error_text(form)},
+        success_url=reverse("accounts:organization_review"),
+        success_message=_("%(organization)s was approved.") % {"organization": organization.name},
+    )
+
+
+@login_required
+def organization_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require_reviewer(request)
+    organization = get_object_or_404(Organization, pk=pk)
+    if response := _method_not_allowed_unless_post(request):
+        return response
+    form = bind(request, OrganizationDeclineForm, auto_id=f"decline-{organization.pk}-%s")
+    return handle(
+        request,
+        form,
+        lambda data: services.organization_decline(
+            actor=request.user, organization=organization, **data
+        ),
+        template="accounts/organization_review.html",
+        context=lambda _result: {
+            **_review_context(request, failed=organization, decline_form=form),
+            "action_error": " ".join(str(m) for m in form.non_field_errors()),
+        },
+        success_url=reverse("accounts:organization_review"),
+        success_message=_("%(organization)s was declined.") % {"organization": organization.name},
     )
 
 
@@ -179,6 +263,7 @@ def _detail_context(
         "organization": organization,
         "memberships": memberships,
         "is_admin": is_admin,
+        "can_invite": permissions.can_invite(request.user, organization),
         "own_membership": own_membership,
         "can_leave": own_membership is not None
         and permissions.can_leave(request.user, own_membership, admin_count=admin_count),
@@ -322,26 +407,56 @@ def membership_remove(
 INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-@login_required
+def _invitation_for_visitor(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """Someone not signed in: who invites them to what, and how to get in with one step.
+
+    They learn only what the invitation e-mail says (who, which organization, which role),
+    and nothing about whether an account with that address exists: both ways in are shown.
+    """
+    problem = services.invitation_problem_for_anyone(invitation=invitation)
+    context: dict[str, Any] = {"invitation": invitation, "problem": problem, "visitor": True}
+    if problem is None:
+        # Following the link proved the address: a sign-up with it needs no confirmation,
+        # and signing in (either way) accepts the invitation (accounts.signals).
+        get_account_adapter(request).stash_verified_email(request, invitation.email)
+        request.session[INVITATION_SESSION_KEY] = invitation.token
+        signup_form = SignupForm(initial={"email": invitation.email}, auto_id="signup-%s")
+        signup_form.fields["email"].widget.attrs["readonly"] = True
+        context["signup_form"] = signup_form
+        context["login_form"] = LoginForm(
+            request=request, initial={"login": invitation.email}, auto_id="login-%s"
+        )
+        context["next"] = request.path
+    return render(request, "accounts/invitation_accept.html", context)
+
+
 @require_GET_or_POST
-def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if not INVITATION_TOKEN.fullmatch(token):
         # Not a token we could have made; PostgreSQL would refuse one with a NUL byte.
         raise Http404
     invitation = get_object_or_404(
         Invitation.objects.select_related("organization", "invited_by"), token=token
     )
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return _invitation_for_visitor(request, invitation)
+    user = request.user
+    if invitation.accepted_by_id == user.pk:
+        # Accepted as they signed in from this page: straight into the organization.
+        return redirect("accounts:organization_detail", invitation.organization_id)
     form = bind(request, forms.Form)
     return handle(
-        request,
+        cast("AuthenticatedHttpRequest", request),
         form,
         # The service checks again what the page shows as the problem, if any.
-        lambda _data: services.invitation_accept(user=request.user, token=token),
+        lambda _data: services.invitation_accept(user=user, token=token),
         template="accounts/invitation_accept.html",
         context=lambda _result: {
             "invitation": invitation,
             "problem": _error_text(form)
-            or services.invitation_problem(user=request.user, invitation=invitation),
+            or services.invitation_problem(user=user, invitation=invitation),
         },
         success_url=lambda membership: reverse(
             "accounts:organization_detail", args=[membership.organization_id]

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from accounts import views as account_views
+from config import views
 from config.health import healthz
 
 # The admin signs in through allauth's login, so one rate limit guards both.
@@ -17,7 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     # Inside the language prefix, so switching from /es/... back to English resolves /es/ URLs.
     path("i18n/setlang/", set_language, name="set_language"),
-    path("", account_views.home, name="home"),
+    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     # Ahead of allauth's own: a login refused for too many failures answers 429.
     path("accounts/login/", account_views.login, name="account_login"),

@@ -92,6 +92,14 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             return self.none()
         return self.filter(city_id__in=user.city_ids())
 
+    def public_summaries(self) -> PartnershipQuerySet:
+        """What the public may read: the partnerships with a public summary, of cities the
+        Tandem team approved. A city waiting for review, or declined, shows nothing."""
+        return self.filter(
+            visibility=Partnership.Visibility.PUBLIC_SUMMARY,
+            city__status=Organization.Status.APPROVED,
+        )
+
     def involving(self, user: User) -> PartnershipQuerySet:
         """A person's own partnerships: through a partner organization, as a participant, or as
         the city's point of contact. Always a subset of what :meth:`visible_to` allows."""

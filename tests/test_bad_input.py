@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 
 from partnerships.models import CheckIn, Partnership
 from playbook.models import Practice, Stage
+from tests import factories as f
 from tests.conftest import PERSONAS, World
 from tests.test_url_walk import EXPECTED, Scene, _bundle, all_routes
 
@@ -222,6 +223,24 @@ def _other_pathway_stage(scene: Scene) -> list[int]:
 
 def _first_practice(scene: Scene) -> list[str]:
     return [str(Practice.objects.order_by("pk").values_list("pk", flat=True).first())]
+
+
+def _site_staff() -> Any:
+    """Site staff are no persona of the world: only the review of cities is theirs."""
+    from accounts.models import User
+
+    user = User.objects.filter(email="reviewer@tandem.example").first()
+    return user or f.UserFactory(email="reviewer@tandem.example", is_staff=True)
+
+
+def _pending_city(scene: Scene) -> dict[str, Any]:
+    from accounts.models import Organization
+
+    city, _created = Organization.objects.get_or_create(
+        slug="city-of-pending",
+        defaults={"name": "City of Pending", "kind": "city", "country": "US", "status": "pending"},
+    )
+    return {"pk": city.pk}
 
 
 FORMS: dict[str, Form] = {
@@ -511,6 +530,16 @@ FORMS: dict[str, Form] = {
         fields={"name": Field("text", required=False), "preferred_language": Field("choice")},
     ),
     "accounts:invitation_accept": Form(personas=SIGNED_IN, empty=ANY),
+    # Site staff review a city that registered itself; to anyone else these are 404.
+    "accounts:organization_approve": Form(
+        personas=("site_staff",), empty=ANY, kwargs=_pending_city
+    ),
+    "accounts:organization_decline": Form(
+        personas=("site_staff",),
+        kwargs=_pending_city,
+        valid=lambda s: {"reason": "We could not reach the city hall."},
+        fields={"reason": Field("text")},
+    ),
     "accounts:invitation_create": Form(
         personas=("city_admin",),
         valid=lambda s: {"email": "cook@example.org", "role": "member"},
@@ -657,7 +686,9 @@ class Outcome:
 
 def _client(scene: Scene, persona: str) -> Client:
     client = Client(raise_request_exception=False)
-    if persona != "anonymous":
+    if persona == "site_staff":
+        client.force_login(_site_staff())
+    elif persona != "anonymous":
         client.force_login(getattr(scene.world, persona))
     return client
 

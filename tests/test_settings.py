@@ -72,7 +72,7 @@ def test_nothing_set_runs_embedded_on_sqlite_eager_tasks_console_mail_and_databa
     assert seen["name"] == str(BASE_DIR / "db.sqlite3")
     assert seen["eager"] is True
     assert seen["broker"] == "memory://"
-    assert seen["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert seen["email"] == "core.mail.ReadableConsoleBackend"
     assert seen["cache"] == "django.core.cache.backends.db.DatabaseCache"
     assert seen["cache_is_redis"] is False
 

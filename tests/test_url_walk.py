@@ -170,7 +170,6 @@ EXPECTED: dict[str, Entry] = {
         each(
             Redirect("/partnerships/mine/"),
             anonymous=200,
-            beneficiary=200,
             city_staff=Redirect("/partnerships/"),
             city_admin=Redirect("/partnerships/"),
             other_city_staff=Redirect("/partnerships/"),
@@ -183,7 +182,16 @@ EXPECTED: dict[str, Entry] = {
     "accounts:organizations": fixed(SIGNED_IN),
     "accounts:organization_create": fixed(SIGNED_IN),
     "accounts:profile": fixed(SIGNED_IN),
-    "accounts:invitation_accept": fixed(SIGNED_IN, lambda s: {"token": s.invitation.token}),
+    # The invitation reads as one to a visitor too, with ways to sign up or log in.
+    "accounts:invitation_accept": fixed(PUBLIC, lambda s: {"token": s.invitation.token}),
+    # Reviewing the cities that registered themselves: site staff only (none of these).
+    "accounts:organization_review": fixed(each(404, anonymous=LOGIN)),
+    "accounts:organization_approve": fixed(
+        each(404, anonymous=LOGIN), lambda s: {"pk": s.world.city.pk}
+    ),
+    "accounts:organization_decline": fixed(
+        each(404, anonymous=LOGIN), lambda s: {"pk": s.world.city.pk}
+    ),
     "accounts:organization_detail": fixed(
         each(404, city_staff=200, city_admin=200, anonymous=LOGIN),
         lambda s: {"pk": s.world.city.pk},
@@ -294,6 +302,7 @@ READ_ONLY = frozenset(
     {
         "healthz",
         "home",
+        "accounts:organization_review",
         "playbook:practices",
         "playbook:pathways",
         "playbook:pathway_detail",

@@ -38,6 +38,11 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_ID = 1
 SITE_NAME = "Tandem"
+# The address people reach Tandem at, e.g. https://tandem.example.org: links in e-mails
+# point there. Without it, links use the host of the request that sent the e-mail.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+# A deployment run by one city: the first city registered is approved at once.
+TANDEM_SINGLE_CITY = env_bool("TANDEM_SINGLE_CITY")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -231,7 +236,8 @@ STORAGES = {
 }
 
 # --- E-mail ---------------------------------------------------------------
-CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Prints headers and the decoded text, so links copied from the terminal work.
+CONSOLE_EMAIL_BACKEND = "core.mail.ReadableConsoleBackend"
 SMTP_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 

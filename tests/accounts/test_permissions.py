@@ -44,15 +44,16 @@ def test_only_its_administrators_manage_an_organizations_people(world: World, pe
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_anyone_signed_in_starts_an_organization_but_only_site_staff_start_a_city(
+def test_anyone_signed_in_starts_an_organization_a_city_included(
     world: World, persona: str
 ) -> None:
     user = person(world, persona)
     signed_in = persona != "anonymous"
 
     assert permissions.can_create_organization(user, Organization.Kind.FUNDER) is signed_in
-    assert permissions.can_create_organization(user, Organization.Kind.CITY) is False
-    assert permissions.can_create_organization(f.UserFactory(is_staff=True), "city") is True
+    # A city starts waiting for review (tests/accounts/test_city_join.py).
+    assert permissions.can_create_organization(user, Organization.Kind.CITY) is signed_in
+    assert permissions.can_create_organization(user, "castle") is False
 
 
 def test_invitations_are_withdrawn_by_administrators_and_site_staff_who_may_change_them(

@@ -44,18 +44,12 @@ def test_creation_is_attributed_in_history(world) -> None:
     assert membership.history.get().history_user == world.outsider
 
 
-def test_only_site_staff_create_cities(world) -> None:
-    with pytest.raises(PermissionDenied):
-        services.organization_create(
-            actor=world.city_admin, name="City of Elsewhere", kind="city", country="US"
-        )
-    assert not Organization.objects.filter(name="City of Elsewhere").exists()
-
-    staff = f.UserFactory(is_staff=True)
+def test_a_city_registered_by_its_official_waits_for_review(world) -> None:
     city = services.organization_create(
-        actor=staff, name="City of Elsewhere", kind="city", country="US"
+        actor=world.outsider, name="City of Elsewhere", kind="city", country="US"
     )
     assert city.is_city
+    assert city.status == Organization.Status.PENDING
 
 
 def test_organization_with_bad_country_is_refused(world) -> None:

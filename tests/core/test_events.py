@@ -64,7 +64,9 @@ def _samples(world: World) -> dict[str, dict[str, Any]]:
         Action.EXPERIMENT_CLOSED: {"title": "Evening meals", "decision": "adopt"},
         Action.NEED_STATED: {"organization": "Acme", "amount": "100.00", "currency": "USD"},
         Action.NEED_UPDATED: {"organization": "Acme", "status": ["open", "met"]},
-        AccountsAction.ORGANIZATION_CREATED: {"kind": "social_enterprise"},
+        AccountsAction.ORGANIZATION_CREATED: {"kind": "city", "status": "pending"},
+        AccountsAction.ORGANIZATION_APPROVED: {},
+        AccountsAction.ORGANIZATION_DECLINED: {},
         AccountsAction.MEMBER_JOINED: {"role": "member", "invitation_id": 1},
         AccountsAction.MEMBER_ROLE_CHANGED: {
             "user_id": world.entrepreneur.pk,
