@@ -398,8 +398,15 @@ def walk(patterns: list[Any], namespace: str = "", prefix: str = "") -> Iterator
 
 
 def all_routes() -> list[Route]:
+    """Every reachable route once. A pattern listed again under the same name and path later
+    on (allauth's login, which ours stands in front of) can never be reached."""
     with translation.override("en"):
-        return list(walk(config.urls.urlpatterns))
+        routes, seen = [], set()
+        for route in walk(config.urls.urlpatterns):
+            if (route.key, route.route) not in seen:
+                seen.add((route.key, route.route))
+                routes.append(route)
+        return routes
 
 
 def _url(route: Route, scene: Scene, language: str = "en") -> str:

@@ -18,7 +18,11 @@ from django.utils import translation
 from core.events import describe
 from core.models import Event
 
-BEFORE = [("partnerships", "0003_participant_from_beneficiaries"), ("core", "0001_initial")]
+BEFORE = [
+    ("partnerships", "0003_participant_from_beneficiaries"),
+    ("core", "0001_initial"),
+    ("accounts", "0002_site_name"),
+]
 AFTER = [("partnerships", "0004_activity_to_event")]
 MOMENT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
