@@ -152,9 +152,7 @@ def test_a_contributor_withdraws_and_the_log_says_so(world: World) -> None:
 def test_others_may_not_withdraw(world: World, persona: str) -> None:
     invitation = _invite(world)
     with pytest.raises(PermissionDenied):
-        services.participant_invitation_revoke(
-            actor=getattr(world, persona), invitation=invitation
-        )
+        services.participant_invitation_revoke(actor=getattr(world, persona), invitation=invitation)
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
 

@@ -63,9 +63,10 @@ def test_the_people_page_lists_participants_and_pending_invitations(
     # Participants are named, their addresses are not shown.
     assert world.beneficiary.email not in page
     assert NEWCOMER in page
-    assert reverse(
-        "beneficiaries:invitation_revoke", args=[world.partnership.pk, invitation.pk]
-    ) in page
+    assert (
+        reverse("beneficiaries:invitation_revoke", args=[world.partnership.pk, invitation.pk])
+        in page
+    )
     assert "gone@example.net" not in page
 
 
@@ -142,7 +143,10 @@ def test_another_citys_people_get_not_found(world: World, client_as, persona: st
     revoke = reverse("beneficiaries:invitation_revoke", args=[world.partnership.pk, invitation.pk])
 
     assert client.get(_people(world)).status_code == 404
-    assert client.post(_people(world), {"email": "x@example.net", "role": "advisor"}).status_code == 404
+    assert (
+        client.post(_people(world), {"email": "x@example.net", "role": "advisor"}).status_code
+        == 404
+    )
     assert client.post(revoke).status_code == 404
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
@@ -189,7 +193,11 @@ def test_a_visitor_sees_who_invited_them_to_what_and_signs_up_to_accept(
     with django_capture_on_commit_callbacks(execute=True):
         signed_up = visitor.post(
             signup,
-            {"email": NEWCOMER, "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+            {
+                "email": NEWCOMER,
+                "password1": "a-long-pass-phrase",
+                "password2": "a-long-pass-phrase",
+            },
         )
     assert signed_up.status_code == 302
     assert signed_up["Location"] == _accept_url(invitation)
