@@ -25,6 +25,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("organizations/", include("accounts.urls")),
     path("partnerships/", include("partnerships.urls")),
+    # A partnership's people and the invitations to take part, under the partnership's URLs.
+    path("partnerships/", include("beneficiaries.urls")),
     path("playbook/", include("playbook.urls")),
     prefix_default_language=False,
 )

@@ -26,6 +26,7 @@ class Action:
     PARTNER_ADDED = "partnerships.partner.added"
     PARTNER_UPDATED = "partnerships.partner.updated"
     PARTNER_REMOVED = "partnerships.partner.removed"
+    PARTICIPANT_ADDED = "partnerships.participant.added"
     RESPONSIBILITY_ADDED = "partnerships.responsibility.added"
     RESPONSIBILITY_UPDATED = "partnerships.responsibility.updated"
     PLAN_PUBLISHED = "partnerships.plan.published"
@@ -129,6 +130,18 @@ def _partner_updated(event: Event) -> str:
 @renders(Action.PARTNER_REMOVED)
 def _partner_removed(event: Event) -> str:
     return _with(_("removed a partner"), event.data.get("organization", _legacy(event)))
+
+
+@renders(Action.PARTICIPANT_ADDED)
+def _participant_added(event: Event) -> str:
+    from partnerships.models import Participant
+
+    # No name in the data: the actor is named by the timeline, and a participant who joined
+    # through an invitation is the actor.
+    role = _label(Participant.Role, event.data["role"]).lower()
+    if event.data.get("joined"):
+        return _("joined the partnership as %(role)s") % {"role": role}
+    return _("added a participant as %(role)s") % {"role": role}
 
 
 @renders(Action.RESPONSIBILITY_ADDED)

@@ -502,6 +502,15 @@ FORMS: dict[str, Form] = {
         valid=lambda s: {"status": "partly_met", "discussion_notes": "Talked at the check-in."},
         fields={"status": Field("choice"), "discussion_notes": Field("text", required=False)},
     ),
+    # --- People taking part in a partnership
+    "beneficiaries:people": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {"email": "cook@example.org", "role": "co_planner"},
+        fields={"email": Field("choice"), "role": Field("choice")},
+    ),
+    "beneficiaries:invitation_revoke": Form(personas=CONTRIBUTORS, empty=ANY),
+    # The invitation went to an address no persona has: every acceptance is refused.
+    "beneficiaries:invitation_accept": Form(personas=SIGNED_IN),
     # --- Organizations and people
     "accounts:organization_create": Form(
         personas=SIGNED_IN,
@@ -776,7 +785,10 @@ def test_an_empty_post_is_a_refused_form(key: str, persona: str, scene: Scene) -
 
 
 PARTNERSHIP_FORMS = [
-    k for k in FORMS if k.startswith("partnerships:") and k != "partnerships:create"
+    k
+    for k in FORMS
+    if k.startswith(("partnerships:", "beneficiaries:"))
+    and k not in ("partnerships:create", "beneficiaries:invitation_accept")
 ]
 
 
@@ -936,6 +948,8 @@ def test_garbage_in_the_query_string_of_a_list_page_is_never_an_error(
         "/organizations/99999999999999999999/",
         "/organizations/invitations/%00/",
         "/organizations/invitations/" + "a" * 5000 + "/",
+        "/partnerships/join/%00/",
+        "/partnerships/join/" + "a" * 5000 + "/",
         "/playbook/pathways/%00/",
         "/playbook/pathways/" + "a" * 5000 + "/",
     ],
@@ -958,7 +972,11 @@ def test_the_valid_submission_of_each_form_is_accepted(key: str, scene: Scene) -
 
 
 # A form of one choice answers with one message at the top of the page.
-EMPTY_MESSAGE = {"accounts:membership_role": "Choose one of the listed roles."}
+EMPTY_MESSAGE = {
+    "accounts:membership_role": "Choose one of the listed roles.",
+    # A button without fields: its one message is why this person cannot accept.
+    "beneficiaries:invitation_accept": "This invitation was sent to a different e-mail address.",
+}
 
 
 @pytest.mark.parametrize(

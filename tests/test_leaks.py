@@ -237,10 +237,15 @@ def _own_ids(scene: Scene, persona: str) -> dict[str, dict[str, Any]]:
     return {"organization": {"pk": own_org.pk}}
 
 
+# The invitation's token is the credential: whoever holds it was sent it, and the page shows
+# them the partnership they are invited to. A token nobody was sent is a 404 (tests/beneficiaries).
+SENT_TO_THE_INVITEE = {"beneficiaries:invitation_accept"}
+
+
 def _urls(scene: Scene, persona: str) -> list[str]:
     urls: set[str] = set()
     for route in all_routes():
-        if route.is_admin:
+        if route.is_admin or route.key in SENT_TO_THE_INVITEE:
             continue
         entry = EXPECTED[route.key]
         bundles: list[Bundle] = [scene.mine, scene.theirs]

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 
 import config.urls
 from accounts.models import Invitation, Membership, Organization
+from beneficiaries.models import ParticipantInvitation
 from partnerships.models import Partnership, PlanSection, PlanVersion, Responsibility
 from tests import factories as f
 from tests.conftest import PERSONAS, World
@@ -64,6 +65,7 @@ class Bundle:
     partner: Any
     responsibility: Responsibility
     plan_version: PlanVersion
+    participant_invitation: ParticipantInvitation
 
 
 @dataclass
@@ -94,6 +96,10 @@ def _bundle(partnership: Partnership, author: Any) -> Bundle:
             due_date=timezone.localdate() + timedelta(days=30),
         ),
         plan_version=version,
+        # To an address none of the personas has, so nobody here can accept it.
+        participant_invitation=ParticipantInvitation.objects.create(
+            partnership=partnership, email="invitee@example.net", invited_by=author
+        ),
     )
 
 
@@ -270,6 +276,18 @@ EXPECTED: dict[str, Entry] = {
     "partnerships:partner_add": on_partnership(MANAGE),
     "partnerships:partner_edit": on_partnership(MANAGE, lambda b: {"partner_pk": b.partner.pk}),
     "partnerships:partner_remove": on_partnership(MANAGE, lambda b: {"partner_pk": b.partner.pk}),
+    # --- People taking part (the beneficiaries app, under the partnership's URLs)
+    "beneficiaries:people": on_partnership(CONTRIBUTE),
+    "beneficiaries:invitation_revoke": on_partnership(
+        each(
+            404, city_staff=405, city_admin=405, entrepreneur=405, beneficiary=403, anonymous=LOGIN
+        ),
+        lambda b: {"invitation_pk": b.participant_invitation.pk},
+    ),
+    # The token is the secret: whoever has it sees the invitation (or why it cannot be used).
+    "beneficiaries:invitation_accept": fixed(
+        PUBLIC, lambda s: {"token": s.mine.participant_invitation.token}
+    ),
     # --- allauth: public forms, signed-in account pages, and key links with a bad key
     "account_login": fixed(each(Redirect("/"), anonymous=200)),
     "account_logout": fixed(each(200, anonymous=Redirect("/"))),

@@ -24,6 +24,7 @@ from partnerships.services.evidence import (
 from partnerships.services.money import need_state, need_update
 from partnerships.services.partnership import (
     UPDATABLE_FIELDS,
+    participant_add,
     partner_add,
     partner_remove,
     partner_update,
@@ -47,6 +48,7 @@ __all__ = [
     "measurement_add",
     "need_state",
     "need_update",
+    "participant_add",
     "partner_add",
     "partner_remove",
     "partner_update",

@@ -14,7 +14,14 @@ from accounts.models import Organization
 from core.history import attribute
 from partnerships import permissions as perms
 from partnerships.events import Action
-from partnerships.models import Partner, Partnership, Reframing, Responsibility, StageChange
+from partnerships.models import (
+    Participant,
+    Partner,
+    Partnership,
+    Reframing,
+    Responsibility,
+    StageChange,
+)
 from partnerships.services._common import (
     moment,
     not_in_future,
@@ -431,3 +438,56 @@ def responsibility_update(
         at=moment(at),
     )
     return responsibility
+
+
+# --- Participants -----------------------------------------------------------------
+
+
+@transaction.atomic
+def participant_add(
+    *,
+    actor: User,
+    partnership: Partnership,
+    user: User,
+    role: str = Participant.Role.ADVISOR,
+    invited_by: User | None = None,
+    at: datetime | None = None,
+) -> Participant:
+    """Make ``user`` a participant: added by a contributor, or joining on a contributor's word.
+
+    A person may add themselves only on the word of someone who may still contribute to the
+    partnership (``invited_by``, whoever sent the invitation they accept); an invitation from
+    someone who has since left the partnership carries no weight.
+    """
+    now = moment(at)
+    joining = actor.pk == user.pk
+    vouched_by = invited_by if joining else actor
+    require(vouched_by is not None and perms.can_contribute(vouched_by, partnership))
+    if role not in Participant.Role.values:
+        raise ValidationError({"role": _("Choose one of the listed roles.")})
+    if partnership.participants.filter(user=user).exists():
+        raise ValidationError(
+            {"email": _("This person already takes part in the partnership.")},
+            code="already_participant",
+        )
+    participant = attribute(
+        Participant(
+            partnership=partnership,
+            user=user,
+            role=role,
+            invited_by=vouched_by,
+            created_at=now,
+        ),
+        actor,
+        at,
+    )
+    participant.save()
+    record(
+        partnership,
+        actor,
+        Action.PARTICIPANT_ADDED,
+        target=participant,
+        data={"role": role, "joined": joining},
+        at=now,
+    )
+    return participant

@@ -151,6 +151,8 @@ def overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .order_by("due_date", "pk")
         .first(),
     )
+    if context["can"]["contribute"]:
+        context["participant_count"] = partnership.participants.count()
     return render(request, "partnerships/partnership_detail.html", context)
 
 

@@ -39,7 +39,7 @@ from core.forms import is_fragment_request
 from core.http import AuthenticatedHttpRequest
 from partnerships import permissions as perms
 from partnerships.filters import PortfolioFilter, order_portfolio
-from partnerships.models import Experiment, Partner, Partnership, Responsibility
+from partnerships.models import Experiment, Participant, Partner, Partnership, Responsibility
 from partnerships.spreadsheet import BOM, csv_writer, spreadsheet_safe
 from playbook.names import PlaybookNames
 
@@ -231,6 +231,8 @@ class MyPartnership:
     checkin_overdue: bool
     can_log_progress: bool
     can_state_need: bool
+    # The person's role as a participant ("Advisor"), or "" when they take part otherwise.
+    participant_role: str
 
 
 def _my_partnerships_queryset(user: User, today: date) -> QuerySet[Partnership]:
@@ -257,6 +259,11 @@ def _my_partnerships_queryset(user: User, today: date) -> QuerySet[Partnership]:
                 queryset=Partner.objects.only("pk", "partnership_id", "organization_id"),
                 to_attr="partner_rows",
             ),
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.filter(user=user),
+                to_attr="my_participations",
+            ),
         )
         .order_by(F("next_checkin_due").asc(nulls_last=True), "title", "pk")
     )
@@ -276,12 +283,14 @@ def my_partnerships(request: AuthenticatedHttpRequest) -> HttpResponse:
         partners: list[Partner] = partnership.partner_rows  # type: ignore[attr-defined]
         partnership.remember_partner_organizations(partners)
         due = partnership.next_checkin_due  # type: ignore[attr-defined]
+        mine: list[Participant] = partnership.my_participations  # type: ignore[attr-defined]
         rows.append(
             MyPartnership(
                 partnership=partnership,
                 checkin_overdue=due is not None and due < today,
                 can_log_progress=perms.can_contribute(user, partnership),
                 can_state_need=perms.can_state_need(user, partnership),
+                participant_role=mine[0].get_role_display() if mine else "",
             )
         )
     context = {

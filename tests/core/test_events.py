@@ -13,6 +13,7 @@ from django.utils import translation
 
 from accounts.events import Action as AccountsAction
 from accounts.models import Membership
+from beneficiaries.events import Action as BeneficiariesAction
 from core.events import Actor, describe, event_committed, log_event, registered_actions
 from core.models import Event
 from partnerships import services
@@ -47,6 +48,7 @@ def _samples(world: World) -> dict[str, dict[str, Any]]:
         Action.PARTNER_ADDED: {"organization_id": 1, "organization": "Acme"},
         Action.PARTNER_UPDATED: {"organization_id": 1, "organization": "Acme"},
         Action.PARTNER_REMOVED: {"organization_id": 1, "organization": "Acme"},
+        Action.PARTICIPANT_ADDED: {"role": "co_planner", "joined": True},
         Action.RESPONSIBILITY_ADDED: {"description": "Cook", "organization_id": 1},
         Action.RESPONSIBILITY_UPDATED: {"description": "Cook", "status": ["open", "done"]},
         Action.PLAN_PUBLISHED: {"number": 2, "sections": 3},
@@ -76,6 +78,8 @@ def _samples(world: World) -> dict[str, dict[str, Any]]:
         AccountsAction.MEMBER_LEFT: {"user_id": world.entrepreneur.pk, "role": "member"},
         AccountsAction.INVITATION_CREATED: {"invitation_id": 1, "role": "admin"},
         AccountsAction.INVITATION_REVOKED: {"invitation_id": 1},
+        BeneficiariesAction.INVITATION_SENT: {"invitation_id": 1, "role": "advisor"},
+        BeneficiariesAction.INVITATION_REVOKED: {"invitation_id": 1},
     }
 
 

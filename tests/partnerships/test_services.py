@@ -220,6 +220,14 @@ CASES: dict[str, Case] = {
             role_description="Pays for the vans.",
         ),
     ),
+    "participant_add": Case(
+        allowed=CONTRIBUTORS,
+        verb=Action.PARTICIPANT_ADDED,
+        prepare=lambda w: {"person": f.UserFactory()},
+        call=lambda w, actor, ctx: services.participant_add(
+            actor=actor, partnership=w.partnership, user=ctx["person"], role="reviewer"
+        ),
+    ),
     "partner_update": Case(
         allowed=MANAGERS,
         verb=Action.PARTNER_UPDATED,
