@@ -823,9 +823,10 @@ def test_a_stored_check_in_at_the_end_of_the_calendar_is_not_missed_before_its_d
     CheckIn.objects.filter(partnership=p).delete()
     checkin = CheckIn.objects.create(partnership=p, due_date=date(9999, 12, 31))
     url = reverse("partnerships:checkin_record", kwargs={"pk": p.pk, "checkin_pk": checkin.pk})
+    client = _client(scene, "city_staff")
     before = _state()
 
-    response = _client(scene, "city_staff").post(url, {"held": "no"})
+    response = client.post(url, {"held": "no"})
 
     assert response.status_code == 400
     assert "This check-in is not due yet" in response.content.decode()
