@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.events import renders, when
 from core.models import Event
+from core.numbers import money, number
 
 
 class Action:
@@ -205,7 +206,7 @@ def _measurement_added(event: Event) -> str:
         return _with(_("added a measurement"), _legacy(event))
     return _("added a measurement: %(indicator)s %(value)s %(unit)s on %(date)s") % {
         "indicator": data["indicator"],
-        "value": data["value"],
+        "value": number(data["value"]),
         "unit": data["unit"],
         "date": when(data["date"]),
     }
@@ -234,10 +235,9 @@ def _need_stated(event: Event) -> str:
     data = event.data
     if "amount" not in data:
         return _with(_("stated a financial need"), _legacy(event))
-    return _("stated a financial need for %(organization)s: %(amount)s %(currency)s") % {
+    return _("stated a financial need for %(organization)s: %(amount)s") % {
         "organization": data["organization"],
-        "amount": data["amount"],
-        "currency": data["currency"],
+        "amount": money(data["amount"], data["currency"]),
     }
 
 

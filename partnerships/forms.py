@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
 from core.forms import DateInput, choice, model_choice
+from core.numbers import currency_choices
 from partnerships import permissions as perms
 from partnerships.models import (
     Experiment,
@@ -173,6 +174,20 @@ class MeasurementForm(forms.Form):
             self.initial.setdefault("date", timezone.localdate())
 
 
+class CurrencyField(forms.ChoiceField):
+    """The currencies in use, named in the reader's language; "usd" is taken as USD."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # A callable: the names are those of the language active when the form is shown.
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": _("Choose a currency from the list.")}
+        )
+        super().__init__(choices=currency_choices, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value).strip().upper()
+
+
 class NeedForm(forms.Form):
     organization = forms.ModelChoiceField(
         label=_("Organization that needs it"),
@@ -186,13 +201,7 @@ class NeedForm(forms.Form):
         decimal_places=2,
         widget=forms.NumberInput(attrs={"min": "0.01"}),
     )
-    currency = forms.CharField(
-        label=_("Currency"),
-        max_length=3,
-        min_length=3,
-        initial="USD",
-        help_text=_("Three-letter code, such as USD, EUR or MXN."),
-    )
+    currency = CurrencyField(label=_("Currency"), initial="USD")
     period = forms.CharField(
         label=_("Period"), max_length=100, help_text=_("e.g. 2027 or Q1 to Q2 2027.")
     )
@@ -584,6 +593,16 @@ class IndicatorForm(forms.Form):
     )
     target_date = forms.DateField(
         label=_("Target date"), widget=DateInput(), help_text=_("When you want to reach it.")
+    )
+    allows_negative = forms.BooleanField(
+        label=_("Values can be negative"),
+        required=False,
+        help_text=_("For a change that can go either way, such as a temperature difference."),
+    )
+    allows_above_100 = forms.BooleanField(
+        label=_("Percentages can go above 100"),
+        required=False,
+        help_text=_("For a percentage unit only, such as growth against last year."),
     )
 
 

@@ -558,6 +558,10 @@ class Indicator(models.Model):
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     target_date = models.DateField(_("target date"))
+    # Most indicators count people, things or shares of 100; the few that go below zero (a
+    # change in temperature) or above 100 % (growth against last year) say so.
+    allows_negative = models.BooleanField(_("values can be negative"), default=False)
+    allows_above_100 = models.BooleanField(_("percentages can go above 100"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -571,6 +575,19 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def unit_is_percentage(unit: str) -> bool:
+        """Whether the unit is a share of 100: "%", "% of families", "percent", "por ciento"."""
+        text = unit.strip().casefold()
+        return "%" in text or text in PERCENT_WORDS
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit_is_percentage(self.unit)
+
+
+PERCENT_WORDS = {"percent", "per cent", "percentage", "por ciento", "porcentaje"}
 
 
 class Measurement(models.Model):

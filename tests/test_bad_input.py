@@ -858,20 +858,35 @@ def test_a_partnership_cannot_start_at_the_end_of_the_calendar(scene: Scene) -> 
     assert _changed(before, _state()) == []
 
 
-def test_a_stored_check_in_at_the_end_of_the_calendar_can_still_be_recorded_as_missed(
+def test_a_stored_check_in_at_the_end_of_the_calendar_is_not_missed_before_its_date(
     scene: Scene,
 ) -> None:
-    """Rows from before dates were bounded: the missed one is recorded, no next one follows."""
+    """Rows from before dates were bounded: the check-in is not due, so it cannot be missed."""
     p = scene.mine.partnership
     CheckIn.objects.filter(partnership=p).delete()
     checkin = CheckIn.objects.create(partnership=p, due_date=date(9999, 12, 31))
     url = reverse("partnerships:checkin_record", kwargs={"pk": p.pk, "checkin_pk": checkin.pk})
+    client = _client(scene, "city_staff")
+    before = _state()
 
-    response = _client(scene, "city_staff").post(url, {"held": "no"})
+    response = client.post(url, {"held": "no"})
 
-    assert response.status_code == 302
-    checkin.refresh_from_db()
-    assert checkin.status == CheckIn.Status.MISSED
+    assert response.status_code == 400
+    assert "This check-in is not due yet" in response.content.decode()
+    assert _changed(before, _state()) == []
+
+
+def test_a_stored_missed_check_in_at_the_end_of_the_calendar_schedules_nothing_after(
+    scene: Scene,
+) -> None:
+    """Rows from before dates were bounded: no next one follows, and nothing overflows."""
+    from partnerships import services
+
+    p = scene.mine.partnership
+    CheckIn.objects.filter(partnership=p).delete()
+    CheckIn.objects.create(partnership=p, due_date=date(9999, 12, 31), status=CheckIn.Status.MISSED)
+
+    assert services.checkin_ensure_next(partnership=p) is None
     assert not p.checkins.filter(status=CheckIn.Status.SCHEDULED).exists()
 
 

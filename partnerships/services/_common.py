@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.events import log_event
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 # Check-ins are scheduled by adding the cadence to these dates; a date near the end of the
 # calendar would overflow there, and a date this far ahead is a typo anyway.
 YEARS_AHEAD = 100
+# Nothing a partnership records happened before this: an earlier year is a typo (1925 for 2025).
+EARLIEST_DATE = date(1950, 1, 1)
 
 
 def require(allowed: bool) -> None:
@@ -68,6 +70,23 @@ def not_too_far_ahead(value: date | None, field: str, *, today: date) -> None:
     if value is not None and value.year > today.year + YEARS_AHEAD:
         raise ValidationError(
             {field: _("Choose a date before the year %(year)d.") % {"year": today.year + 101}}
+        )
+
+
+def not_too_early(value: date | None, field: str) -> None:
+    if value is not None and value < EARLIEST_DATE:
+        raise ValidationError(
+            {field: _("Choose a date in %(year)d or later.") % {"year": EARLIEST_DATE.year}}
+        )
+
+
+def not_before_start(value: date | None, field: str, partnership: Partnership) -> None:
+    if value is not None and value < partnership.start_date:
+        raise ValidationError(
+            {
+                field: _("This date is before the partnership started, on %(date)s.")
+                % {"date": formats.date_format(partnership.start_date, "DATE_FORMAT")}
+            }
         )
 
 

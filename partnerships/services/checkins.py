@@ -19,6 +19,7 @@ from partnerships.models import CheckIn, Partnership
 from partnerships.services._common import (
     moment,
     not_in_future,
+    not_too_early,
     not_too_far_ahead,
     record,
     require,
@@ -120,6 +121,11 @@ def checkin_record(
         if held_on is None:
             raise ValidationError({"held_on": _("Say when the check-in was held.")})
         not_in_future(held_on, "held_on", today=timezone.localdate(now))
+        not_too_early(held_on, "held_on")
+    elif checkin.due_date > timezone.localdate(now):
+        raise ValidationError(
+            {"held": _("This check-in is not due yet: it can only be missed from its date on.")}
+        )
     allowed_orgs = partnership.partner_organization_ids() | {partnership.city_id}
     orgs = list(attending_organizations)
     if any(org.pk not in allowed_orgs for org in orgs):

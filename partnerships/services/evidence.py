@@ -27,7 +27,10 @@ from partnerships.models import (
 from partnerships.services._common import (
     acting_organization,
     moment,
+    not_before_start,
     not_in_future,
+    not_too_early,
+    not_too_far_ahead,
     record,
     require,
     required_text,
@@ -55,6 +58,17 @@ def decimal_value(value: Any, field: str) -> Decimal:
     return number
 
 
+def within_range(
+    value: Decimal, field: str, *, unit: str, allows_negative: bool, allows_above_100: bool
+) -> None:
+    """Counts and percentages do not go below zero, percentages not above 100, unless the
+    indicator says they may."""
+    if value < 0 and not allows_negative:
+        raise ValidationError({field: _("This indicator does not take values below zero.")})
+    if value > 100 and not allows_above_100 and Indicator.unit_is_percentage(unit):
+        raise ValidationError({field: _("This percentage cannot be above 100.")})
+
+
 @transaction.atomic
 def progress_log(
     *,
@@ -72,6 +86,7 @@ def progress_log(
     required_text({"text": text})
     acting_organization(actor, partnership, organization)
     not_in_future(on, "date", today=timezone.localdate(now))
+    not_too_early(on, "date")
     lever_list = list(dict.fromkeys(levers))
     if any(code not in Lever.values for code in lever_list):
         raise ValidationError({"levers": _("Choose levers from the list.")})
@@ -119,12 +134,24 @@ def indicator_create(
     baseline: Any,
     target: Any,
     target_date: date,
+    allows_negative: bool = False,
+    allows_above_100: bool = False,
     at: datetime | None = None,
 ) -> Indicator:
     require(perms.can_contribute(actor, partnership))
     required_text({"name": name, "unit": unit})
     within_length(Indicator, {"name": name, "unit": unit})
     baseline_d, target_d = decimal_value(baseline, "baseline"), decimal_value(target, "target")
+    for field, number in (("baseline", baseline_d), ("target", target_d)):
+        within_range(
+            number,
+            field,
+            unit=unit,
+            allows_negative=allows_negative,
+            allows_above_100=allows_above_100,
+        )
+    not_too_early(target_date, "target_date")
+    not_too_far_ahead(target_date, "target_date", today=timezone.localdate(moment(at)))
     if direction not in Indicator.Direction.values:
         raise ValidationError({"direction": _("Choose a direction.")})
     if baseline_d == target_d:
@@ -140,6 +167,8 @@ def indicator_create(
             baseline=baseline_d,
             target=target_d,
             target_date=target_date,
+            allows_negative=allows_negative,
+            allows_above_100=allows_above_100,
             created_by=actor,
         ),
         actor,
@@ -173,11 +202,21 @@ def measurement_add(
     required_text({"source": source})
     within_length(Measurement, {"source": source})
     not_in_future(on, "date", today=timezone.localdate(now))
+    not_too_early(on, "date")
+    not_before_start(on, "date", partnership)
+    value_d = decimal_value(value, "value")
+    within_range(
+        value_d,
+        "value",
+        unit=indicator.unit,
+        allows_negative=indicator.allows_negative,
+        allows_above_100=indicator.allows_above_100,
+    )
     measurement = attribute(
         Measurement(
             indicator=indicator,
             date=on,
-            value=decimal_value(value, "value"),
+            value=value_d,
             source=source.strip(),
             entered_by=actor,
             created_at=now,
@@ -219,6 +258,9 @@ def experiment_start(
     require(perms.can_contribute(actor, partnership))
     required_text({"title": title, "hypothesis": hypothesis, "what_is_tried": what_is_tried})
     within_length(Experiment, {"title": title})
+    not_too_early(started_on, "started_on")
+    not_too_far_ahead(started_on, "started_on", today=timezone.localdate(now))
+    not_too_far_ahead(ends_on, "ends_on", today=timezone.localdate(now))
     started = started_on or timezone.localdate(now)
     if ends_on is not None and ends_on < started:
         raise ValidationError({"ends_on": _("The end comes before the start.")})
@@ -264,6 +306,7 @@ def experiment_close(
         raise ValidationError({"decision": _("Choose adopt, adapt or abandon.")})
     if experiment.decision:
         raise ValidationError(_("This experiment is already closed."))
+    not_too_far_ahead(ended_on, "ended_on", today=timezone.localdate(now))
     ended = ended_on or timezone.localdate(now)
     if ended < experiment.started_on:
         raise ValidationError({"ended_on": _("The end comes before the start.")})

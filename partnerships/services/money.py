@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from core.history import attribute
+from core.numbers import currency_codes
 from partnerships import permissions as perms
 from partnerships.events import Action
 from partnerships.models import FinancialNeed, Partnership
@@ -49,9 +50,8 @@ def need_state(
     if amount_d <= 0:
         raise ValidationError({"amount": _("The amount must be more than zero.")})
     code = (currency or "").strip().upper()
-    # isalpha() alone would take "ÉUR": currency codes are three ASCII letters.
-    if len(code) != 3 or not (code.isascii() and code.isalpha()):
-        raise ValidationError({"currency": _("Use a three-letter currency code, such as USD.")})
+    if code not in currency_codes():
+        raise ValidationError({"currency": _("Choose a currency from the list.")})
     need = attribute(
         FinancialNeed(
             partnership=partnership,

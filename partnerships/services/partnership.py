@@ -15,6 +15,7 @@ from core.history import attribute
 from partnerships import permissions as perms
 from partnerships.events import Action
 from partnerships.models import (
+    Measurement,
     Participant,
     Partner,
     Partnership,
@@ -24,7 +25,9 @@ from partnerships.models import (
 )
 from partnerships.services._common import (
     moment,
+    not_before_start,
     not_in_future,
+    not_too_early,
     not_too_far_ahead,
     record,
     require,
@@ -74,6 +77,7 @@ def partnership_create(
     require(perms.can_create_partnership(actor, city.pk))
     required_text({"title": title, "goal": goal, "problem_statement": problem_statement})
     not_too_far_ahead(start_date, "start_date", today=today)
+    not_too_early(start_date, "start_date")
     _public_needs_summary(visibility, public_summary)
     if not city.is_city:
         raise ValidationError({"city": _("Choose a city government.")})
@@ -158,6 +162,27 @@ UPDATABLE_FIELDS = {
 }
 
 
+def _nothing_dated_before(partnership: Partnership, start_date: date | None) -> None:
+    """A later start may not leave measurements or responsibilities dated before it."""
+    if start_date is None or start_date <= partnership.start_date:
+        return
+    earlier = (
+        partnership.responsibilities.filter(due_date__lt=start_date).exists()
+        or Measurement.objects.filter(
+            indicator__partnership=partnership, date__lt=start_date
+        ).exists()
+    )
+    if earlier:
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "Some measurements or responsibilities are dated before this: "
+                    "the partnership must start on or before them."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def partnership_update(
     *, actor: User, partnership: Partnership, at: datetime | None = None, **changes: Any
@@ -168,6 +193,8 @@ def partnership_update(
     if unknown:
         raise ValueError(f"Cannot update {sorted(unknown)}")
     not_too_far_ahead(changes.get("start_date"), "start_date", today=timezone.localdate(now))
+    not_too_early(changes.get("start_date"), "start_date")
+    _nothing_dated_before(partnership, changes.get("start_date"))
     contact = changes.get("point_of_contact")
     if contact is not None and partnership.city_id not in contact.city_ids():
         raise ValidationError(
@@ -219,6 +246,7 @@ def partnership_reframe(
     require(perms.can_contribute(actor, partnership))
     required_text({"statement": statement, "learned": learned})
     not_in_future(reframed_on, "reframed_on", today=timezone.localdate(now))
+    not_too_early(reframed_on, "reframed_on")
     if statement.strip() == partnership.problem_statement.strip():
         raise ValidationError(
             {"statement": _("This is the same as the current problem statement.")}
@@ -366,6 +394,14 @@ def partner_remove(*, actor: User, partner: Partner, at: datetime | None = None)
     )
 
 
+def _responsibility_due(
+    partnership: Partnership, due_date: date | None, at: datetime | None
+) -> None:
+    not_too_early(due_date, "due_date")
+    not_before_start(due_date, "due_date", partnership)
+    not_too_far_ahead(due_date, "due_date", today=timezone.localdate(moment(at)))
+
+
 @transaction.atomic
 def responsibility_add(
     *,
@@ -379,6 +415,7 @@ def responsibility_add(
     require(perms.can_contribute(actor, partnership))
     required_text({"description": description})
     within_length(Responsibility, {"description": description})
+    _responsibility_due(partnership, due_date, at)
     allowed = partnership.partner_organization_ids() | {partnership.city_id}
     if organization.pk not in allowed:
         raise ValidationError({"organization": _("Choose one of the partners.")})
@@ -421,6 +458,9 @@ def responsibility_update(
     require(perms.can_contribute(actor, responsibility.partnership))
     if status not in Responsibility.Status.values:
         raise ValidationError({"status": _("Choose a valid status.")})
+    if due_date != responsibility.due_date:
+        # A date kept as it was stays acceptable, even if the rules came after it.
+        _responsibility_due(responsibility.partnership, due_date, at)
     old_status, old_due = responsibility.status, responsibility.due_date
     responsibility.status = status
     responsibility.due_date = due_date

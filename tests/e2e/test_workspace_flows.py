@@ -167,7 +167,7 @@ def test_entrepreneur_states_a_need_that_a_beneficiary_can_neither_see_nor_reach
     need_card = panel.locator("article.need")
     expect(need_card).to_have_count(1, timeout=WAIT_MS)
     expect(need_card).to_contain_text("A second van for deliveries")
-    expect(need_card).to_contain_text("12,500.00 USD")
+    expect(need_card).to_contain_text("$12,500.00")
     assert page.evaluate(STILL_SAME_DOCUMENT)
     need = FinancialNeed.objects.get(partnership=world.partnership)
     assert (need.amount, need.organization, need.stated_by) == (

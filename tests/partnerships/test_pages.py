@@ -348,7 +348,7 @@ def test_experiments_show_running_and_closed_with_links(rich: World, client_as) 
 def test_money_lists_needs_for_partners(rich: World, client_as) -> None:
     html = client_as("entrepreneur").get(_url(rich, "partnerships:money", {})).content.decode()
     assert "A refrigerated van" in html
-    assert "25,000.00 USD" in html
+    assert "$25,000.00" in html
     need = rich.partnership.financial_needs.get()
     assert _url(rich, "partnerships:need_update", {"need_pk": need.pk}) in html
 
