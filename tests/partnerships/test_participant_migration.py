@@ -14,10 +14,16 @@ from django.apps.registry import Apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("beneficiaries", "0001_initial"), ("partnerships", "0002_portfolio_indexes")]
+# accounts steps back too: its later columns would otherwise meet rows the old models write.
+BEFORE = [
+    ("beneficiaries", "0001_initial"),
+    ("partnerships", "0002_portfolio_indexes"),
+    ("accounts", "0002_site_name"),
+]
 AFTER = [
     ("beneficiaries", "0002_participant_moves_to_partnerships"),
     ("partnerships", "0003_participant_from_beneficiaries"),
+    ("accounts", "0002_site_name"),
 ]
 CONSENT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
