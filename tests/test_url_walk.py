@@ -64,6 +64,8 @@ class Bundle:
     partner: Any
     responsibility: Responsibility
     plan_version: PlanVersion
+    measurement: Any
+    progress_update: Any
 
 
 @dataclass
@@ -80,10 +82,11 @@ def _bundle(partnership: Partnership, author: Any) -> Bundle:
     community = f.OrganizationFactory(kind=Organization.Kind.COMMUNITY_GROUP)
     version = PlanVersion.objects.create(partnership=partnership, number=1, published_by=author)
     PlanSection.objects.create(version=version, order=1, heading="Why", body="Because.")
+    indicator = f.IndicatorFactory(partnership=partnership)
     return Bundle(
         partnership=partnership,
         checkin=f.CheckInFactory(partnership=partnership),
-        indicator=f.IndicatorFactory(partnership=partnership),
+        indicator=indicator,
         experiment=f.ExperimentFactory(partnership=partnership),
         need=f.FinancialNeedFactory(partnership=partnership),
         partner=f.PartnerFactory(partnership=partnership, organization=community),
@@ -94,6 +97,9 @@ def _bundle(partnership: Partnership, author: Any) -> Bundle:
             due_date=timezone.localdate() + timedelta(days=30),
         ),
         plan_version=version,
+        # Entered by the city's point of contact: the lead's people may not correct them.
+        measurement=f.MeasurementFactory(indicator=indicator, entered_by=author),
+        progress_update=f.ProgressUpdateFactory(partnership=partnership, author=author),
     )
 
 
@@ -129,6 +135,11 @@ CONTRIBUTE = each(
 )
 MANAGE = each(
     404, city_staff=200, city_admin=200, entrepreneur=403, beneficiary=403, anonymous=LOGIN
+)
+
+# Archive and delete: the city's administrators only.
+CITY_ADMIN = each(
+    404, city_staff=403, city_admin=200, entrepreneur=403, beneficiary=403, anonymous=LOGIN
 )
 
 CITY_ORG_ADMIN_POST = each(404, city_admin=405, anonymous=LOGIN)
@@ -262,6 +273,25 @@ EXPECTED: dict[str, Entry] = {
     "partnerships:partner_add": on_partnership(MANAGE),
     "partnerships:partner_edit": on_partnership(MANAGE, lambda b: {"partner_pk": b.partner.pk}),
     "partnerships:partner_remove": on_partnership(MANAGE, lambda b: {"partner_pk": b.partner.pk}),
+    "partnerships:indicator_edit": on_partnership(
+        CONTRIBUTE, lambda b: {"indicator_pk": b.indicator.pk}
+    ),
+    # Corrections: their author (the city's point of contact here) or a manager.
+    "partnerships:measurement_correct": on_partnership(
+        MANAGE, lambda b: {"measurement_pk": b.measurement.pk}
+    ),
+    "partnerships:measurement_withdraw": on_partnership(
+        MANAGE, lambda b: {"measurement_pk": b.measurement.pk}
+    ),
+    "partnerships:progress_correct": on_partnership(
+        MANAGE, lambda b: {"update_pk": b.progress_update.pk}
+    ),
+    "partnerships:progress_withdraw": on_partnership(
+        MANAGE, lambda b: {"update_pk": b.progress_update.pk}
+    ),
+    "partnerships:archive": on_partnership(CITY_ADMIN),
+    "partnerships:unarchive": on_partnership(CITY_ADMIN),
+    "partnerships:delete": on_partnership(CITY_ADMIN),
     # --- allauth: public forms, signed-in account pages, and key links with a bad key
     "account_login": fixed(each(Redirect("/"), anonymous=200)),
     "account_logout": fixed(each(200, anonymous=Redirect("/"))),
