@@ -309,7 +309,7 @@ def _progress_context(
         first=first_page,
     )
     for update in updates:
-        update.correctable = perms.can_correct(  # type: ignore[attr-defined]
+        update.correctable = perms.can_correct(
             request.user, partnership, author_id=update.author_id
         )
     context.update(form=form, updates=updates)
