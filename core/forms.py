@@ -18,23 +18,39 @@ a redirect uses the two steps on their own: :func:`attempt`, then
 :func:`render_form` when it was refused. A button without fields is a form too:
 ``bind(request, forms.Form)``, so a refusal shows as its errors.
 
+Two kinds of form protect people's work on their own. A :class:`VersionedForm` (an edit)
+carries the version it was filled in from: when the service finds that someone else saved
+in between (:class:`core.versioning.StaleEdit`), the form comes back showing what is stored
+now, with a message, and nothing is overwritten. A :class:`OnceForm` (a create) carries a
+one-time token claimed in the same transaction as the service's write: sent a second time,
+it creates nothing and answers as if it had succeeded, with the object already created.
+
 Form pages answer GET and POST only (:data:`require_GET_or_POST`); pages that only
 read answer GET and HEAD (Django's ``require_safe``), anything else 405.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import IntegrityError, models, transaction
+from django.forms.models import model_to_dict
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from core.http import HtmxHttpRequest
+from core.models import FormToken
+from core.versioning import MAX_VERSION, STALE_MESSAGE, StaleEdit
 
 #: A page with a form: shown by GET, sent by POST; any other method is answered 405.
 require_GET_or_POST = require_http_methods(["GET", "POST"])
@@ -63,6 +79,88 @@ def choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     return field
 
 
+class VersionedForm(forms.Form):
+    """An edit form: it carries the version of the object it was filled in from.
+
+    The service takes it as ``expected_version``. When it refuses a stale save, the form
+    shows what is stored now (:meth:`show_stored`) instead of what was sent.
+    """
+
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION
+    )
+
+    def stored_values(self, current: models.Model) -> dict[str, Any]:
+        """The form's values for the object as it is stored now."""
+        names = [name for name in self.fields if name != "expected_version"]
+        return {
+            **model_to_dict(current, fields=names),
+            "expected_version": current.version,  # type: ignore[attr-defined]
+        }
+
+    def show_stored(self, current: models.Model) -> None:
+        """After a stale save: the fields show the other person's version, and the new
+        version travels on, so the next save is checked against what is shown."""
+        self.initial = {**self.initial, **self.stored_values(current)}
+        # Unbound, the fields render their initial values: what is stored, not what was sent.
+        self.is_bound = False
+        self.data = {}
+        self._errors = ErrorDict()
+        self.add_error(None, str(STALE_MESSAGE))
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class OnceForm(forms.Form):
+    """A create form: sent twice, it creates one object (see :class:`core.models.FormToken`).
+
+    A submission without a token (a script, an old page) is not protected but not refused.
+    """
+
+    form_token = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=64,
+        initial=new_form_token,
+        validators=[RegexValidator(r"^[A-Za-z0-9_-]+$")],
+    )
+    #: Set by :func:`attempt` when the form had been sent before: the result is the earlier one.
+    resubmitted = False
+
+
+ALREADY_SENT = _("This form had already been sent: nothing new was saved.")
+
+
+def _claim(token: str) -> FormToken | None:
+    """Claims the token in the caller's transaction; an earlier claim if it was taken."""
+    try:
+        with transaction.atomic():
+            FormToken.objects.create(token=token)
+    except IntegrityError:
+        return FormToken.objects.get(token=token)
+    return None
+
+
+def _once[T](form: OnceForm, token: str, run: Callable[[], T]) -> tuple[bool, T | None]:
+    with transaction.atomic():
+        earlier = _claim(token)
+        if earlier is not None:
+            target = earlier.target()
+            if target is None:
+                form.add_error(None, str(ALREADY_SENT))
+                return False, None
+            form.resubmitted = True
+            return True, cast("T", target)
+        result = run()
+        if isinstance(result, models.Model):
+            FormToken.objects.filter(token=token).update(
+                target_type=ContentType.objects.get_for_model(result), target_id=result.pk
+            )
+        return True, result
+
+
 def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's messages on the matching fields, the rest at the top of the form."""
     if hasattr(error, "error_dict"):
@@ -85,8 +183,18 @@ def attempt[T](
     """Validates a bound form and calls the service; on refusal the messages sit on the form."""
     if not form.is_bound or not form.is_valid():
         return False, None
+    data = dict(form.cleaned_data)
+    token = data.pop("form_token", "") if isinstance(form, OnceForm) else ""
     try:
-        return True, action(form.cleaned_data)
+        if token:
+            assert isinstance(form, OnceForm)
+            return _once(form, token, lambda: action(data))
+        return True, action(data)
+    except StaleEdit as error:
+        if not isinstance(form, VersionedForm):
+            raise
+        form.show_stored(error.current)
+        return False, None
     except ValidationError as error:
         apply_validation_error(form, error)
         return False, None
@@ -136,7 +244,10 @@ def handle[T](
     if not ok:
         return render_form(request, template, context(None), fragment=fragment)
     done = cast("T", result)  # what the service returned; None is a result too (a removal)
-    message = success_message(done) if callable(success_message) else success_message
+    if getattr(form, "resubmitted", False):
+        message = str(ALREADY_SENT)
+    else:
+        message = success_message(done) if callable(success_message) else success_message
     if fragment is not None and is_fragment_request(request):
         page = context(done)
         page["saved_message"] = message

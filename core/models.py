@@ -89,3 +89,38 @@ class Event(models.Model):
         from core.events import describe
 
         return describe(self)
+
+
+class FormToken(models.Model):
+    """A create form's one-time token, claimed in the transaction that creates the object.
+
+    Every create form carries a fresh token (:class:`core.forms.OnceForm`). Sending the form
+    claims it: a second submission of the same form (the back button and send again, a
+    double click) finds it claimed and is sent to what the first one created instead of
+    creating it twice. A refused submission rolls its claim back with everything else, so
+    the person can correct the form and send it again.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # What the submission created, to send a second submission there.
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("form token")
+        verbose_name_plural = _("form tokens")
+
+    def __str__(self) -> str:
+        return f"form token used at {self.used_at:%Y-%m-%d %H:%M}"
+
+    def target(self) -> models.Model | None:
+        """What the first submission created, if it still exists."""
+        if self.target_type is None or self.target_id is None:
+            return None
+        model = self.target_type.model_class()
+        if model is None:
+            return None
+        return model._default_manager.filter(pk=self.target_id).first()

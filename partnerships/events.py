@@ -23,6 +23,9 @@ class Action:
     CREATED = "partnerships.partnership.created"
     UPDATED = "partnerships.partnership.updated"
     REFRAMED = "partnerships.partnership.reframed"
+    ARCHIVED = "partnerships.partnership.archived"
+    UNARCHIVED = "partnerships.partnership.unarchived"
+    DELETED = "partnerships.partnership.deleted"
     STAGE_MOVED = "partnerships.stage.moved"
     PARTNER_ADDED = "partnerships.partner.added"
     PARTNER_UPDATED = "partnerships.partner.updated"
@@ -34,8 +37,13 @@ class Action:
     CHECKIN_SCHEDULED = "partnerships.checkin.scheduled"
     CHECKIN_RECORDED = "partnerships.checkin.recorded"
     PROGRESS_LOGGED = "partnerships.progress.logged"
+    PROGRESS_CORRECTED = "partnerships.progress.corrected"
+    PROGRESS_WITHDRAWN = "partnerships.progress.withdrawn"
     INDICATOR_ADDED = "partnerships.indicator.added"
+    INDICATOR_UPDATED = "partnerships.indicator.updated"
     MEASUREMENT_ADDED = "partnerships.measurement.added"
+    MEASUREMENT_CORRECTED = "partnerships.measurement.corrected"
+    MEASUREMENT_WITHDRAWN = "partnerships.measurement.withdrawn"
     EXPERIMENT_STARTED = "partnerships.experiment.started"
     EXPERIMENT_CLOSED = "partnerships.experiment.closed"
     NEED_STATED = "partnerships.need.stated"
@@ -101,6 +109,21 @@ def _updated(event: Event) -> str:
         else:
             parts.append(label)
     return _("updated the partnership: %(changes)s") % {"changes": ", ".join(parts)}
+
+
+@renders(Action.ARCHIVED)
+def _archived(event: Event) -> str:
+    return _with(_("archived the partnership"), event.data.get("title", ""))
+
+
+@renders(Action.UNARCHIVED)
+def _unarchived(event: Event) -> str:
+    return _with(_("took the partnership out of the archive"), event.data.get("title", ""))
+
+
+@renders(Action.DELETED)
+def _deleted(event: Event) -> str:
+    return _with(_("deleted the partnership"), event.data.get("title", ""))
 
 
 @renders(Action.REFRAMED)
@@ -210,6 +233,48 @@ def _measurement_added(event: Event) -> str:
         "unit": data["unit"],
         "date": when(data["date"]),
     }
+
+
+@renders(Action.INDICATOR_UPDATED)
+def _indicator_updated(event: Event) -> str:
+    return _with(_("edited an indicator"), event.data.get("name", ""))
+
+
+@renders(Action.MEASUREMENT_CORRECTED)
+def _measurement_corrected(event: Event) -> str:
+    data = event.data
+    old, new = data["value"]
+    return _(
+        "corrected a measurement of %(indicator)s: %(old)s %(unit)s is now %(new)s %(unit)s "
+        "on %(date)s"
+    ) % {
+        "indicator": data["indicator"],
+        "old": old,
+        "new": new,
+        "unit": data["unit"],
+        "date": when(data["date"][1]),
+    }
+
+
+@renders(Action.MEASUREMENT_WITHDRAWN)
+def _measurement_withdrawn(event: Event) -> str:
+    data = event.data
+    return _("withdrew a measurement: %(indicator)s %(value)s %(unit)s on %(date)s") % {
+        "indicator": data["indicator"],
+        "value": data["value"],
+        "unit": data["unit"],
+        "date": when(data["date"]),
+    }
+
+
+@renders(Action.PROGRESS_CORRECTED)
+def _progress_corrected(event: Event) -> str:
+    return _with(_("corrected a progress update"), event.data.get("excerpt", ""))
+
+
+@renders(Action.PROGRESS_WITHDRAWN)
+def _progress_withdrawn(event: Event) -> str:
+    return _with(_("withdrew a progress update"), event.data.get("excerpt", ""))
 
 
 @renders(Action.EXPERIMENT_STARTED)

@@ -48,6 +48,12 @@ def _status_rank() -> Case:
     )
 
 
+# Archived partnerships leave the portfolio unless asked for; "" is the default.
+ARCHIVE_CHOICES = [
+    ("archived", _("Archived only")),
+    ("all", _("Active and archived")),
+]
+
 SORT_KEYS = frozenset(key for key, _label in SORT_CHOICES)
 
 
@@ -150,6 +156,12 @@ class PortfolioFilter(django_filters.FilterSet):
         method="with_practice",
         empty_label=_("Any practice"),
     )
+    archive = django_filters.ChoiceFilter(
+        label=_("Archive"),
+        choices=ARCHIVE_CHOICES,
+        method="by_archive",
+        empty_label=_("Active partnerships"),
+    )
     sort = SortFilter(
         label=_("Sort by"),
         choices=SORT_CHOICES,
@@ -159,7 +171,7 @@ class PortfolioFilter(django_filters.FilterSet):
 
     class Meta:
         model = Partnership
-        fields = ["q", "status", "pathway", "stage", "practice", "sort"]
+        fields = ["q", "status", "pathway", "stage", "practice", "archive", "sort"]
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(data, *args, **kwargs)
@@ -187,6 +199,17 @@ class PortfolioFilter(django_filters.FilterSet):
             Exists(ProgressUpdate.objects.filter(partnership=OuterRef("pk"), practices=value))
         )
 
+    def by_archive(self, queryset: PartnershipQuerySet, name: str, value: str) -> QuerySet:
+        if value == "archived":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset  # "all"
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("archive"):
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset
+
     def sort_by(self, queryset: PartnershipQuerySet, name: str, value: str) -> QuerySet:
         return order_portfolio(queryset, value)
 
@@ -210,6 +233,7 @@ class PortfolioFilter(django_filters.FilterSet):
             "pathway": list(names.pathways.items()),
             "stage": [(pk, names.stage_label(pk)) for pk in names.stages],
             "practice": list(names.practices.items()),
+            "archive": ARCHIVE_CHOICES,
             "sort": SORT_CHOICES,
         }
         controls = []

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
-from core.forms import DateInput, choice, model_choice
+from core.forms import DateInput, OnceForm, VersionedForm, choice, model_choice
 from core.numbers import currency_choices
 from partnerships import permissions as perms
 from partnerships.models import (
@@ -124,7 +124,7 @@ class CheckInRecordForm(forms.Form):
             self.initial.setdefault("held_on", timezone.localdate())
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(OnceForm):
     organization = forms.ModelChoiceField(
         label=_("On behalf of"), queryset=Organization.objects.none(), empty_label=None
     )
@@ -159,7 +159,7 @@ class ProgressForm(forms.Form):
                 self.initial.setdefault("organization", preferred[0])
 
 
-class MeasurementForm(forms.Form):
+class MeasurementFields(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
     source = forms.CharField(
@@ -188,7 +188,22 @@ class CurrencyField(forms.ChoiceField):
         return super().to_python(value).strip().upper()
 
 
-class NeedForm(forms.Form):
+class MeasurementForm(OnceForm, MeasurementFields):
+    pass
+
+
+class MeasurementCorrectForm(MeasurementFields):
+    pass
+
+
+class ProgressCorrectForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    text = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+
+class NeedForm(OnceForm):
     organization = forms.ModelChoiceField(
         label=_("Organization that needs it"),
         queryset=Organization.objects.none(),
@@ -264,7 +279,7 @@ PUBLIC_SUMMARY_HELP = _(
 )
 
 
-class PartnershipCreateForm(forms.Form):
+class PartnershipCreateForm(OnceForm):
     city = forms.ModelChoiceField(
         label=_("City government"),
         queryset=Organization.objects.none(),
@@ -354,8 +369,9 @@ class PartnershipCreateForm(forms.Form):
         model_choice(self, "point_of_contact").queryset = _city_members(user.city_ids())
 
 
-class PartnershipEditForm(forms.Form):
-    """Its cleaned data are the fields that changed, as ``partnership_update`` takes them."""
+class PartnershipEditForm(VersionedForm):
+    """Its cleaned data are the fields that changed, as ``partnership_update`` takes them,
+    and the version they were changed from."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
     goal = forms.CharField(
@@ -384,20 +400,30 @@ class PartnershipEditForm(forms.Form):
     )
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
-        initial = {name: getattr(partnership, name) for name in self.base_fields}
+        initial = {
+            name: getattr(partnership, name)
+            for name in self.base_fields
+            if name != "expected_version"
+        }
         initial["point_of_contact"] = partnership.point_of_contact_id
+        initial["expected_version"] = partnership.version
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         model_choice(self, "point_of_contact").queryset = _city_members([partnership.city_id])
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        return {
-            name: self.cleaned_data[name] for name in self.changed_data if name in self.cleaned_data
+        changed = {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name in self.cleaned_data and name != "expected_version"
         }
+        if "expected_version" in self.cleaned_data:
+            changed["expected_version"] = self.cleaned_data["expected_version"]
+        return changed
 
 
-class ReframeForm(forms.Form):
+class ReframeForm(OnceForm):
     statement = forms.CharField(
         label=_("New problem statement"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -445,7 +471,7 @@ class StageMoveForm(forms.Form):
         model_choice(self, "stage").empty_label = None
 
 
-class PartnerAddForm(forms.Form):
+class PartnerAddForm(OnceForm):
     organization = forms.ModelChoiceField(
         label=_("Organization"),
         queryset=Organization.objects.none(),
@@ -473,7 +499,7 @@ class PartnerEditForm(forms.Form):
     )
 
 
-class ResponsibilityAddForm(forms.Form):
+class ResponsibilityAddForm(OnceForm):
     organization = forms.ModelChoiceField(
         label=_("Who"),
         queryset=Organization.objects.none(),
@@ -491,7 +517,7 @@ class ResponsibilityAddForm(forms.Form):
         )
 
 
-class ResponsibilityEditForm(forms.Form):
+class ResponsibilityEditForm(VersionedForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=Responsibility.Status.choices, widget=forms.RadioSelect
     )
@@ -515,11 +541,12 @@ PlanSectionFormSet = forms.formset_factory(
 )
 
 
-class PlanPublishForm(forms.Form):
+class PlanPublishForm(OnceForm, VersionedForm):
     """A new version of the plan: its sections (one form each, in ``sections``) and a note.
 
     The cleaned data are what ``plan_publish`` takes: ``sections`` as (heading, text)
-    pairs, blank ones included, since the service decides what a section needs.
+    pairs, blank ones included, since the service decides what a section needs, and the
+    number of the version it starts from as ``expected_version``.
     """
 
     note = forms.CharField(
@@ -533,12 +560,27 @@ class PlanPublishForm(forms.Form):
         self, data: Any = None, files: Any = None, *, latest: PlanVersion | None, **kwargs: Any
     ) -> None:
         super().__init__(data, files, **kwargs)
-        initial = (
-            [{"heading": s.heading, "body": s.body} for s in latest.sections.all()]
-            if latest is not None
-            else []
+        self.initial.setdefault("expected_version", latest.number if latest is not None else 0)
+        self.sections = PlanSectionFormSet(
+            data, initial=self._sections_of(latest), prefix="sections"
         )
-        self.sections = PlanSectionFormSet(data, initial=initial, prefix="sections")
+
+    @staticmethod
+    def _sections_of(version: PlanVersion | None) -> list[dict[str, str]]:
+        if version is None:
+            return []
+        return [{"heading": s.heading, "body": s.body} for s in version.sections.all()]
+
+    def show_stored(self, current: models.Model) -> None:
+        """The version someone else published meanwhile, to start from again."""
+        assert isinstance(current, PlanVersion)
+        super().show_stored(current)
+        self.latest = current
+        self.sections = PlanSectionFormSet(initial=self._sections_of(current), prefix="sections")
+
+    def stored_values(self, current: models.Model) -> dict[str, Any]:
+        assert isinstance(current, PlanVersion)
+        return {"note": "", "expected_version": current.number}
 
     def is_valid(self) -> bool:
         # Both are checked, so every section shows its own messages too.
@@ -557,7 +599,7 @@ class PlanPublishForm(forms.Form):
         return cleaned
 
 
-class CheckInScheduleForm(forms.Form):
+class CheckInScheduleForm(OnceForm):
     due_date = forms.DateField(
         label=_("Date of the check-in"),
         widget=DateInput(),
@@ -569,7 +611,7 @@ class CheckInScheduleForm(forms.Form):
         self.fields["due_date"].widget.attrs["min"] = _today_iso()
 
 
-class IndicatorForm(forms.Form):
+class IndicatorFields(forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=200,
@@ -606,7 +648,15 @@ class IndicatorForm(forms.Form):
     )
 
 
-class ExperimentStartForm(forms.Form):
+class IndicatorForm(OnceForm, IndicatorFields):
+    pass
+
+
+class IndicatorEditForm(VersionedForm, IndicatorFields):
+    pass
+
+
+class ExperimentStartForm(OnceForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     hypothesis = forms.CharField(
         label=_("Hypothesis"),
@@ -642,7 +692,7 @@ class ExperimentCloseForm(forms.Form):
     ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=_today_iso)
 
 
-class NeedUpdateForm(forms.Form):
+class NeedUpdateForm(VersionedForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=FinancialNeed.Status.choices, widget=forms.RadioSelect
     )

@@ -55,6 +55,13 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             | Exists(Participant.objects.filter(partnership=OuterRef("pk"), user=user))
         )
 
+    def active(self) -> PartnershipQuerySet:
+        """Not archived: what the portfolio and a person's own list show by default."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> PartnershipQuerySet:
+        return self.filter(archived_at__isnull=False)
+
     def of_city(self, city: Organization) -> PartnershipQuerySet:
         return self.filter(city=city)
 
@@ -219,6 +226,10 @@ class Partnership(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Kept up to date by the services so the portfolio can sort on it cheaply.
     last_activity_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # An archived partnership leaves the active portfolio; its pages and history stay.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    # Moved on by every edit through a form: a stale edit is refused (core.versioning).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
     objects = PartnershipQuerySet.as_manager()
@@ -267,6 +278,17 @@ class Partnership(models.Model):
     def forget_partner_organizations(self) -> None:
         """Drops the cache of :meth:`partner_organization_ids`, after the partners changed."""
         self.__dict__.pop("_partner_organization_ids", None)
+
+    def has_recorded_work(self) -> bool:
+        """Whether the partners recorded anything here yet: then it is archived, not deleted."""
+        return (
+            self.checkins.exclude(status=CheckIn.Status.SCHEDULED).exists()
+            or self.progress_updates.exists()
+            or Measurement.objects.filter(indicator__partnership=self).exists()
+            or self.plan_versions.exists()
+            or self.experiments.exists()
+            or self.financial_needs.exists()
+        )
 
     def cadence_interval(self) -> timedelta:
         return {
@@ -413,6 +435,8 @@ class Responsibility(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Moved on by every edit through a form: a stale edit is refused (core.versioning).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -510,6 +534,12 @@ class CheckIn(models.Model):
         return self.status == self.Status.SCHEDULED and self.due_date < timezone.localdate()
 
 
+class WithdrawableQuerySet(models.QuerySet[Any]):
+    def current(self) -> WithdrawableQuerySet:
+        """What lists, charts and exports show: not withdrawn by its author or a manager."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class ProgressUpdate(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="progress_updates"
@@ -527,8 +557,14 @@ class ProgressUpdate(models.Model):
     )
     levers = models.JSONField(_("levers used"), default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # A withdrawn entry leaves the lists and charts; history and the timeline keep it.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords(m2m_fields=[practices])
+    objects = WithdrawableQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -565,6 +601,8 @@ class Indicator(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Moved on by every edit through a form: a stale edit is refused (core.versioning).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -599,8 +637,14 @@ class Measurement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # A withdrawn entry leaves the lists and charts; history and the timeline keep it.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
+    objects = WithdrawableQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "pk"]
@@ -673,6 +717,8 @@ class FinancialNeed(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Moved on by every edit through a form: a stale edit is refused (core.versioning).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 

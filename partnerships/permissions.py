@@ -61,6 +61,20 @@ def can_contribute(user: User, partnership: Partnership) -> bool:
     return is_city_staff(user, partnership) or is_partner_member(user, partnership)
 
 
+def can_archive(user: User, partnership: Partnership) -> bool:
+    """Archive, unarchive and delete a partnership: the city's administrators."""
+    return is_city_admin(user, partnership)
+
+
+def can_correct(user: User, partnership: Partnership, *, author_id: int | None) -> bool:
+    """Correct or withdraw a measurement or a progress update: its author, while still a
+    contributor, or whoever manages the partnership."""
+    if not user.is_authenticated:
+        return False
+    own = author_id is not None and author_id == user.pk
+    return (own and can_contribute(user, partnership)) or can_manage(user, partnership)
+
+
 def can_see_money(user: User, partnership: Partnership) -> bool:
     """Financial needs are for the partner organizations (the city among them) only."""
     return can_contribute(user, partnership)

@@ -17,7 +17,11 @@ SWEEP_BATCH_SIZE = 200
 
 def _partnerships_missing_a_checkin() -> PartnershipQuerySet:
     scheduled = CheckIn.objects.filter(partnership=OuterRef("pk"), status=CheckIn.Status.SCHEDULED)
-    return Partnership.objects.exclude(status=Partnership.Status.CLOSED).filter(~Exists(scheduled))
+    return (
+        Partnership.objects.active()
+        .exclude(status=Partnership.Status.CLOSED)
+        .filter(~Exists(scheduled))
+    )
 
 
 @shared_task(name="partnerships.tasks.checkins_ensure_next_task")

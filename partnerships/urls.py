@@ -56,4 +56,33 @@ urlpatterns = [
         name="experiment_close",
     ),
     path("<int:pk>/money/<int:need_pk>/edit/", manage.need_update, name="need_update"),
+    path(
+        "<int:pk>/evidence/indicators/<int:indicator_pk>/edit/",
+        manage.indicator_edit,
+        name="indicator_edit",
+    ),
+    path(
+        "<int:pk>/evidence/measurements/<int:measurement_pk>/correct/",
+        manage.measurement_correct,
+        name="measurement_correct",
+    ),
+    path(
+        "<int:pk>/evidence/measurements/<int:measurement_pk>/withdraw/",
+        manage.measurement_withdraw,
+        name="measurement_withdraw",
+    ),
+    path(
+        "<int:pk>/progress/<int:update_pk>/correct/",
+        manage.progress_correct,
+        name="progress_correct",
+    ),
+    path(
+        "<int:pk>/progress/<int:update_pk>/withdraw/",
+        manage.progress_withdraw,
+        name="progress_withdraw",
+    ),
+    # Archiving and deleting: the city's administrators.
+    path("<int:pk>/archive/", manage.partnership_archive, name="archive"),
+    path("<int:pk>/unarchive/", manage.partnership_unarchive, name="unarchive"),
+    path("<int:pk>/delete/", manage.partnership_delete, name="delete"),
 ]

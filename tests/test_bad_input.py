@@ -265,6 +265,7 @@ FORMS: dict[str, Form] = {
             "public_summary": "",
         },
         fields={
+            "form_token": Field("text", required=False),
             "city": Field("id", foreign=lambda s: [s.world.other_city.pk, s.world.enterprise.pk]),
             "lead": Field("id", foreign=lambda s: [s.world.city.pk, s.world.other_city.pk]),
             "title": Field("text"),
@@ -292,8 +293,10 @@ FORMS: dict[str, Form] = {
             "point_of_contact": str(s.world.city_staff.pk),
             "visibility": s.mine.partnership.visibility,
             "public_summary": "",
+            "expected_version": str(s.mine.partnership.version),
         },
         fields={
+            "expected_version": Field("number"),
             "title": Field("text"),
             "goal": Field("text"),
             "status": Field("choice"),
@@ -313,7 +316,12 @@ FORMS: dict[str, Form] = {
             "learned": "Residents told us company mattered more than food.",
             "reframed_on": _iso(),
         },
-        fields={"statement": Field("text"), "learned": Field("text"), "reframed_on": Field("date")},
+        fields={
+            "form_token": Field("text", required=False),
+            "statement": Field("text"),
+            "learned": Field("text"),
+            "reframed_on": Field("date"),
+        },
     ),
     "partnerships:stage_move": Form(
         personas=MANAGERS,
@@ -331,6 +339,7 @@ FORMS: dict[str, Form] = {
             "role_description": "Lends the kitchen.",
         },
         fields={
+            "form_token": Field("text", required=False),
             # The city and organizations already in are refused too.
             "organization": Field(
                 "id",
@@ -357,6 +366,7 @@ FORMS: dict[str, Form] = {
             "due_date": _iso(14),
         },
         fields={
+            "form_token": Field("text", required=False),
             "organization": Field("id", foreign=_other_orgs),
             "description": Field("text"),
             "due_date": Field("date", required=False),
@@ -364,8 +374,12 @@ FORMS: dict[str, Form] = {
     ),
     "partnerships:responsibility_edit": Form(
         personas=CONTRIBUTORS,
-        valid=lambda s: {"status": "in_progress", "due_date": _iso(20)},
-        fields={"status": Field("choice"), "due_date": Field("date", required=False)},
+        valid=lambda s: {"status": "in_progress", "due_date": _iso(20), "expected_version": "1"},
+        fields={
+            "expected_version": Field("number"),
+            "status": Field("choice"),
+            "due_date": Field("date", required=False),
+        },
     ),
     # --- Plan, check-ins, evidence, experiments, money
     "partnerships:plan_publish": Form(
@@ -380,9 +394,12 @@ FORMS: dict[str, Form] = {
             "sections-1-heading": "",
             "sections-1-body": "",
             "note": "First version",
+            "expected_version": "1",
         },
         fields={
+            "form_token": Field("text", required=False),
             "sections-TOTAL_FORMS": Field("number"),
+            "expected_version": Field("number"),
             "sections-0-heading": Field("text"),
             "sections-0-body": Field("text"),
             "sections-1-heading": Field("text", required=False),
@@ -392,7 +409,10 @@ FORMS: dict[str, Form] = {
     "partnerships:checkin_schedule": Form(
         personas=CONTRIBUTORS,
         valid=lambda s: {"due_date": _iso(10)},
-        fields={"due_date": Field("date")},
+        fields={
+            "form_token": Field("text", required=False),
+            "due_date": Field("date"),
+        },
     ),
     "partnerships:checkin_record": Form(
         personas=CONTRIBUTORS,
@@ -425,6 +445,7 @@ FORMS: dict[str, Form] = {
             "levers": ["data"],
         },
         fields={
+            "form_token": Field("text", required=False),
             # Nobody in this walk belongs to both the city and the lead, so each is foreign
             # to someone; the other city's organizations are foreign to all.
             "organization": Field("id", foreign=_other_orgs),
@@ -437,7 +458,12 @@ FORMS: dict[str, Form] = {
     "partnerships:measurement_add": Form(
         personas=CONTRIBUTORS,
         valid=lambda s: {"date": _iso(), "value": "42.5", "source": "Case records"},
-        fields={"date": Field("date"), "value": Field("number"), "source": Field("text")},
+        fields={
+            "form_token": Field("text", required=False),
+            "date": Field("date"),
+            "value": Field("number"),
+            "source": Field("text"),
+        },
     ),
     "partnerships:indicator_create": Form(
         personas=CONTRIBUTORS,
@@ -450,6 +476,7 @@ FORMS: dict[str, Form] = {
             "target_date": _iso(365),
         },
         fields={
+            "form_token": Field("text", required=False),
             "name": Field("text"),
             "unit": Field("text"),
             "direction": Field("choice"),
@@ -468,6 +495,7 @@ FORMS: dict[str, Form] = {
             "ends_on": _iso(30),
         },
         fields={
+            "form_token": Field("text", required=False),
             "title": Field("text"),
             "hypothesis": Field("text"),
             "what_is_tried": Field("text"),
@@ -490,6 +518,7 @@ FORMS: dict[str, Form] = {
             "purpose": "A second cook",
         },
         fields={
+            "form_token": Field("text", required=False),
             "organization": Field("id", foreign=_other_orgs),
             "amount": Field("number"),
             "currency": Field("choice"),
@@ -499,8 +528,16 @@ FORMS: dict[str, Form] = {
     ),
     "partnerships:need_update": Form(
         personas=CONTRIBUTORS,
-        valid=lambda s: {"status": "partly_met", "discussion_notes": "Talked at the check-in."},
-        fields={"status": Field("choice"), "discussion_notes": Field("text", required=False)},
+        valid=lambda s: {
+            "status": "partly_met",
+            "discussion_notes": "Talked at the check-in.",
+            "expected_version": "1",
+        },
+        fields={
+            "expected_version": Field("number"),
+            "status": Field("choice"),
+            "discussion_notes": Field("text", required=False),
+        },
     ),
     # --- People taking part in a partnership
     "beneficiaries:people": Form(
@@ -511,6 +548,43 @@ FORMS: dict[str, Form] = {
     "beneficiaries:invitation_revoke": Form(personas=CONTRIBUTORS, empty=ANY),
     # The invitation went to an address no persona has: every acceptance is refused.
     "beneficiaries:invitation_accept": Form(personas=SIGNED_IN),
+    "partnerships:indicator_edit": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {
+            "name": "Meals served",
+            "unit": "meals",
+            "direction": "up",
+            "baseline": "0",
+            "target": "1000",
+            "target_date": _iso(365),
+            "expected_version": "1",
+        },
+        fields={
+            "expected_version": Field("number"),
+            "name": Field("text"),
+            "unit": Field("text"),
+            "direction": Field("choice"),
+            "baseline": Field("number"),
+            "target": Field("number"),
+            "target_date": Field("date"),
+        },
+    ),
+    "partnerships:measurement_correct": Form(
+        personas=MANAGERS,
+        valid=lambda s: {"date": _iso(), "value": "43", "source": "Case records, recounted"},
+        fields={"date": Field("date"), "value": Field("number"), "source": Field("text")},
+    ),
+    "partnerships:measurement_withdraw": Form(personas=MANAGERS, empty=ANY),
+    "partnerships:progress_correct": Form(
+        personas=MANAGERS,
+        valid=lambda s: {"date": _iso(), "text": "Cooked for forty-two neighbours."},
+        fields={"date": Field("date"), "text": Field("text")},
+    ),
+    "partnerships:progress_withdraw": Form(personas=MANAGERS, empty=ANY),
+    # --- Archiving and deleting: buttons for the city's administrators
+    "partnerships:archive": Form(personas=("city_admin",), empty=ANY),
+    "partnerships:unarchive": Form(personas=("city_admin",), empty=ANY),
+    "partnerships:delete": Form(personas=("city_admin",), empty=ANY),
     # --- Organizations and people
     "accounts:organization_create": Form(
         personas=SIGNED_IN,

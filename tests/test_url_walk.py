@@ -66,6 +66,8 @@ class Bundle:
     responsibility: Responsibility
     plan_version: PlanVersion
     participant_invitation: ParticipantInvitation
+    measurement: Any
+    progress_update: Any
 
 
 @dataclass
@@ -82,10 +84,11 @@ def _bundle(partnership: Partnership, author: Any) -> Bundle:
     community = f.OrganizationFactory(kind=Organization.Kind.COMMUNITY_GROUP)
     version = PlanVersion.objects.create(partnership=partnership, number=1, published_by=author)
     PlanSection.objects.create(version=version, order=1, heading="Why", body="Because.")
+    indicator = f.IndicatorFactory(partnership=partnership)
     return Bundle(
         partnership=partnership,
         checkin=f.CheckInFactory(partnership=partnership),
-        indicator=f.IndicatorFactory(partnership=partnership),
+        indicator=indicator,
         experiment=f.ExperimentFactory(partnership=partnership),
         need=f.FinancialNeedFactory(partnership=partnership),
         partner=f.PartnerFactory(partnership=partnership, organization=community),
@@ -100,6 +103,9 @@ def _bundle(partnership: Partnership, author: Any) -> Bundle:
         participant_invitation=ParticipantInvitation.objects.create(
             partnership=partnership, email="invitee@example.net", invited_by=author
         ),
+        # Entered by the city's point of contact: the lead's people may not correct them.
+        measurement=f.MeasurementFactory(indicator=indicator, entered_by=author),
+        progress_update=f.ProgressUpdateFactory(partnership=partnership, author=author),
     )
 
 
@@ -135,6 +141,11 @@ CONTRIBUTE = each(
 )
 MANAGE = each(
     404, city_staff=200, city_admin=200, entrepreneur=403, beneficiary=403, anonymous=LOGIN
+)
+
+# Archive and delete: the city's administrators only.
+CITY_ADMIN = each(
+    404, city_staff=403, city_admin=200, entrepreneur=403, beneficiary=403, anonymous=LOGIN
 )
 
 CITY_ORG_ADMIN_POST = each(404, city_admin=405, anonymous=LOGIN)
@@ -288,6 +299,25 @@ EXPECTED: dict[str, Entry] = {
     "beneficiaries:invitation_accept": fixed(
         PUBLIC, lambda s: {"token": s.mine.participant_invitation.token}
     ),
+    "partnerships:indicator_edit": on_partnership(
+        CONTRIBUTE, lambda b: {"indicator_pk": b.indicator.pk}
+    ),
+    # Corrections: their author (the city's point of contact here) or a manager.
+    "partnerships:measurement_correct": on_partnership(
+        MANAGE, lambda b: {"measurement_pk": b.measurement.pk}
+    ),
+    "partnerships:measurement_withdraw": on_partnership(
+        MANAGE, lambda b: {"measurement_pk": b.measurement.pk}
+    ),
+    "partnerships:progress_correct": on_partnership(
+        MANAGE, lambda b: {"update_pk": b.progress_update.pk}
+    ),
+    "partnerships:progress_withdraw": on_partnership(
+        MANAGE, lambda b: {"update_pk": b.progress_update.pk}
+    ),
+    "partnerships:archive": on_partnership(CITY_ADMIN),
+    "partnerships:unarchive": on_partnership(CITY_ADMIN),
+    "partnerships:delete": on_partnership(CITY_ADMIN),
     # --- allauth: public forms, signed-in account pages, and key links with a bad key
     "account_login": fixed(each(Redirect("/"), anonymous=200)),
     "account_logout": fixed(each(200, anonymous=Redirect("/"))),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from core.history import attribute
+from core.versioning import StaleEdit, save_versioned
 from partnerships import permissions as perms
 from partnerships.events import Action
 from partnerships.models import (
@@ -123,6 +124,41 @@ def progress_log(
     return update
 
 
+def _indicator_checks(
+    name: str,
+    unit: str,
+    direction: str,
+    baseline: Any,
+    target: Any,
+    *,
+    target_date: date | None,
+    allows_negative: bool,
+    allows_above_100: bool,
+    today: date,
+) -> tuple[Decimal, Decimal]:
+    """What a new or edited indicator must be; its baseline and target as stored."""
+    required_text({"name": name, "unit": unit})
+    within_length(Indicator, {"name": name, "unit": unit})
+    baseline_d, target_d = decimal_value(baseline, "baseline"), decimal_value(target, "target")
+    for field, number in (("baseline", baseline_d), ("target", target_d)):
+        within_range(
+            number,
+            field,
+            unit=unit,
+            allows_negative=allows_negative,
+            allows_above_100=allows_above_100,
+        )
+    not_too_early(target_date, "target_date")
+    not_too_far_ahead(target_date, "target_date", today=today)
+    if direction not in Indicator.Direction.values:
+        raise ValidationError({"direction": _("Choose a direction.")})
+    if baseline_d == target_d:
+        raise ValidationError({"target": _("The target should differ from the baseline.")})
+    if (direction == Indicator.Direction.UP) != (target_d > baseline_d):
+        raise ValidationError({"target": _("The target does not match the direction you chose.")})
+    return baseline_d, target_d
+
+
 @transaction.atomic
 def indicator_create(
     *,
@@ -139,25 +175,17 @@ def indicator_create(
     at: datetime | None = None,
 ) -> Indicator:
     require(perms.can_contribute(actor, partnership))
-    required_text({"name": name, "unit": unit})
-    within_length(Indicator, {"name": name, "unit": unit})
-    baseline_d, target_d = decimal_value(baseline, "baseline"), decimal_value(target, "target")
-    for field, number in (("baseline", baseline_d), ("target", target_d)):
-        within_range(
-            number,
-            field,
-            unit=unit,
-            allows_negative=allows_negative,
-            allows_above_100=allows_above_100,
-        )
-    not_too_early(target_date, "target_date")
-    not_too_far_ahead(target_date, "target_date", today=timezone.localdate(moment(at)))
-    if direction not in Indicator.Direction.values:
-        raise ValidationError({"direction": _("Choose a direction.")})
-    if baseline_d == target_d:
-        raise ValidationError({"target": _("The target should differ from the baseline.")})
-    if (direction == Indicator.Direction.UP) != (target_d > baseline_d):
-        raise ValidationError({"target": _("The target does not match the direction you chose.")})
+    baseline_d, target_d = _indicator_checks(
+        name,
+        unit,
+        direction,
+        baseline,
+        target,
+        target_date=target_date,
+        allows_negative=allows_negative,
+        allows_above_100=allows_above_100,
+        today=timezone.localdate(moment(at)),
+    )
     indicator = attribute(
         Indicator(
             partnership=partnership,
@@ -323,3 +351,206 @@ def experiment_close(
         at=now,
     )
     return experiment
+
+
+# --- Corrections: an indicator edited, a measurement or an update corrected or withdrawn ---
+
+INDICATOR_FIELDS = [
+    "name",
+    "unit",
+    "direction",
+    "baseline",
+    "target",
+    "target_date",
+    "allows_negative",
+    "allows_above_100",
+]
+
+
+@transaction.atomic
+def indicator_update(
+    *,
+    actor: User,
+    indicator: Indicator,
+    name: str,
+    unit: str,
+    direction: str,
+    baseline: Any,
+    target: Any,
+    target_date: date,
+    allows_negative: bool = False,
+    allows_above_100: bool = False,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Indicator:
+    """Edits an indicator, if nobody saved it since ``expected_version``."""
+    partnership = indicator.partnership
+    require(perms.can_contribute(actor, partnership))
+    baseline_d, target_d = _indicator_checks(
+        name,
+        unit,
+        direction,
+        baseline,
+        target,
+        target_date=target_date,
+        allows_negative=allows_negative,
+        allows_above_100=allows_above_100,
+        today=timezone.localdate(moment(at)),
+    )
+    before = {field: getattr(indicator, field) for field in INDICATOR_FIELDS}
+    indicator.name, indicator.unit, indicator.direction = name.strip(), unit.strip(), direction
+    indicator.baseline, indicator.target, indicator.target_date = baseline_d, target_d, target_date
+    indicator.allows_negative, indicator.allows_above_100 = allows_negative, allows_above_100
+    try:
+        save_versioned(
+            attribute(indicator, actor, at),
+            fields=INDICATOR_FIELDS,
+            expected_version=expected_version,
+        )
+    except StaleEdit:
+        for field, value in before.items():
+            setattr(indicator, field, value)
+        raise
+    record(
+        partnership,
+        actor,
+        Action.INDICATOR_UPDATED,
+        target=indicator,
+        data={
+            "name": indicator.name,
+            "changes": {
+                field: [before[field], getattr(indicator, field)]
+                for field in INDICATOR_FIELDS
+                if before[field] != getattr(indicator, field)
+            },
+        },
+        at=moment(at),
+    )
+    return indicator
+
+
+def _still_current(item: Measurement | ProgressUpdate) -> None:
+    if item.withdrawn_at is not None:
+        raise ValidationError(_("This was withdrawn and can no longer be changed."))
+
+
+@transaction.atomic
+def measurement_correct(
+    *,
+    actor: User,
+    measurement: Measurement,
+    on: date,
+    value: Any,
+    source: str,
+    at: datetime | None = None,
+) -> Measurement:
+    """Corrects a measurement; the value it had stays in its history and on the timeline."""
+    now = moment(at)
+    indicator = measurement.indicator
+    partnership = indicator.partnership
+    require(perms.can_correct(actor, partnership, author_id=measurement.entered_by_id))
+    _still_current(measurement)
+    required_text({"source": source})
+    within_length(Measurement, {"source": source})
+    not_in_future(on, "date", today=timezone.localdate(now))
+    old_value, old_date = measurement.value, measurement.date
+    measurement.value = decimal_value(value, "value")
+    measurement.date = on
+    measurement.source = source.strip()
+    attribute(measurement, actor, at).save(update_fields=["value", "date", "source"])
+    record(
+        partnership,
+        actor,
+        Action.MEASUREMENT_CORRECTED,
+        target=measurement,
+        data={
+            "indicator_id": indicator.pk,
+            "indicator": indicator.name,
+            "unit": indicator.unit,
+            "value": [str(old_value), str(measurement.value)],
+            "date": [old_date, on],
+        },
+        at=now,
+    )
+    return measurement
+
+
+@transaction.atomic
+def measurement_withdraw(
+    *, actor: User, measurement: Measurement, at: datetime | None = None
+) -> Measurement:
+    """Takes a measurement out of the charts, lists and exports; history keeps it."""
+    now = moment(at)
+    indicator = measurement.indicator
+    partnership = indicator.partnership
+    require(perms.can_correct(actor, partnership, author_id=measurement.entered_by_id))
+    _still_current(measurement)
+    measurement.withdrawn_at, measurement.withdrawn_by = now, actor
+    attribute(measurement, actor, at).save(update_fields=["withdrawn_at", "withdrawn_by"])
+    record(
+        partnership,
+        actor,
+        Action.MEASUREMENT_WITHDRAWN,
+        target=measurement,
+        data={
+            "indicator_id": indicator.pk,
+            "indicator": indicator.name,
+            "unit": indicator.unit,
+            "value": str(measurement.value),
+            "date": measurement.date,
+        },
+        at=now,
+    )
+    return measurement
+
+
+@transaction.atomic
+def progress_correct(
+    *,
+    actor: User,
+    update: ProgressUpdate,
+    text: str,
+    on: date,
+    at: datetime | None = None,
+) -> ProgressUpdate:
+    """Corrects a progress update's text or date; the earlier text stays in its history."""
+    now = moment(at)
+    partnership = update.partnership
+    require(perms.can_correct(actor, partnership, author_id=update.author_id))
+    _still_current(update)
+    required_text({"text": text})
+    not_in_future(on, "date", today=timezone.localdate(now))
+    old_date = update.date
+    update.text, update.date = text.strip(), on
+    attribute(update, actor, at).save(update_fields=["text", "date"])
+    record(
+        partnership,
+        actor,
+        Action.PROGRESS_CORRECTED,
+        target=update,
+        data={"excerpt": update.text[:120], "date": [old_date, on]},
+        at=now,
+    )
+    return update
+
+
+@transaction.atomic
+def progress_withdraw(
+    *, actor: User, update: ProgressUpdate, at: datetime | None = None
+) -> ProgressUpdate:
+    """Takes a progress update off the list; history and the timeline keep it."""
+    now = moment(at)
+    partnership = update.partnership
+    require(perms.can_correct(actor, partnership, author_id=update.author_id))
+    _still_current(update)
+    update.withdrawn_at, update.withdrawn_by = now, actor
+    attribute(update, actor, at).save(update_fields=["withdrawn_at", "withdrawn_by"])
+    record(
+        partnership,
+        actor,
+        Action.PROGRESS_WITHDRAWN,
+        target=update,
+        data={"excerpt": update.text[:120], "date": update.date},
+        at=now,
+    )
+    return update

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization
 from core.history import attribute
 from core.numbers import currency_codes
+from core.versioning import StaleEdit, save_versioned
 from partnerships import permissions as perms
 from partnerships.events import Action
 from partnerships.models import FinancialNeed, Partnership
@@ -92,15 +93,24 @@ def need_update(
     need: FinancialNeed,
     status: str,
     discussion_notes: str = "",
+    expected_version: int | None = None,
     at: datetime | None = None,
 ) -> FinancialNeed:
     require(perms.can_see_money(actor, need.partnership))
     if status not in FinancialNeed.Status.values:
         raise ValidationError({"status": _("Choose a valid status.")})
-    old_status = need.status
+    old_status, old_notes = need.status, need.discussion_notes
     need.status = status
     need.discussion_notes = discussion_notes.strip()
-    attribute(need, actor, at).save(update_fields=["status", "discussion_notes"])
+    try:
+        save_versioned(
+            attribute(need, actor, at),
+            fields=["status", "discussion_notes"],
+            expected_version=expected_version,
+        )
+    except StaleEdit:
+        need.status, need.discussion_notes = old_status, old_notes
+        raise
     record(
         need.partnership,
         actor,

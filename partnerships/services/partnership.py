@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from core.history import attribute
+from core.versioning import StaleEdit, save_versioned
 from partnerships import permissions as perms
 from partnerships.events import Action
 from partnerships.models import (
@@ -185,8 +186,15 @@ def _nothing_dated_before(partnership: Partnership, start_date: date | None) -> 
 
 @transaction.atomic
 def partnership_update(
-    *, actor: User, partnership: Partnership, at: datetime | None = None, **changes: Any
+    *,
+    actor: User,
+    partnership: Partnership,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+    **changes: Any,
 ) -> Partnership:
+    """Writes the changed fields, if nobody saved the partnership since ``expected_version``
+    (by default the version of the instance passed in); else :class:`StaleEdit`."""
     now = moment(at)
     require(perms.can_manage(actor, partnership))
     unknown = set(changes) - UPDATABLE_FIELDS
@@ -209,12 +217,14 @@ def partnership_update(
         setattr(partnership, name, value.strip() if isinstance(value, str) else value)
     try:
         partnership.full_clean()
+        save_versioned(
+            attribute(partnership, actor, at), fields=changes, expected_version=expected_version
+        )
     except ValidationError:
         # The caller's instance must still show what is stored, not the refused values.
         for name, value in original.items():
             setattr(partnership, name, value)
         raise
-    attribute(partnership, actor, at).save()
     record(
         partnership,
         actor,
@@ -453,6 +463,7 @@ def responsibility_update(
     responsibility: Responsibility,
     status: str,
     due_date: date | None = None,
+    expected_version: int | None = None,
     at: datetime | None = None,
 ) -> Responsibility:
     require(perms.can_contribute(actor, responsibility.partnership))
@@ -464,7 +475,15 @@ def responsibility_update(
     old_status, old_due = responsibility.status, responsibility.due_date
     responsibility.status = status
     responsibility.due_date = due_date
-    attribute(responsibility, actor, at).save(update_fields=["status", "due_date"])
+    try:
+        save_versioned(
+            attribute(responsibility, actor, at),
+            fields=["status", "due_date"],
+            expected_version=expected_version,
+        )
+    except StaleEdit:
+        responsibility.status, responsibility.due_date = old_status, old_due
+        raise
     record(
         responsibility.partnership,
         actor,
@@ -531,3 +550,85 @@ def participant_add(
         at=now,
     )
     return participant
+
+
+# --- Archiving and deleting -------------------------------------------------------
+
+
+@transaction.atomic
+def partnership_archive(
+    *, actor: User, partnership: Partnership, at: datetime | None = None
+) -> Partnership:
+    """Takes the partnership out of the active portfolio; everything in it stays readable."""
+    now = moment(at)
+    require(perms.can_archive(actor, partnership))
+    if not Partnership.objects.filter(pk=partnership.pk, archived_at__isnull=True).update(
+        archived_at=now
+    ):
+        raise ValidationError(_("This partnership is already archived."))
+    partnership.archived_at = now
+    record(
+        partnership,
+        actor,
+        Action.ARCHIVED,
+        target=partnership,
+        data={"title": partnership.title},
+        at=now,
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_unarchive(
+    *, actor: User, partnership: Partnership, at: datetime | None = None
+) -> Partnership:
+    now = moment(at)
+    require(perms.can_archive(actor, partnership))
+    if not Partnership.objects.filter(pk=partnership.pk, archived_at__isnull=False).update(
+        archived_at=None
+    ):
+        raise ValidationError(_("This partnership is not archived."))
+    partnership.archived_at = None
+    record(
+        partnership,
+        actor,
+        Action.UNARCHIVED,
+        target=partnership,
+        data={"title": partnership.title},
+        at=now,
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_delete(
+    *, actor: User, partnership: Partnership, at: datetime | None = None
+) -> None:
+    """Deletes a partnership created by mistake, before anything was recorded in it.
+
+    Once the partners have recorded work (a check-in, progress, a measurement, a plan, an
+    experiment, a financial need) it is theirs too: it can be archived, not deleted. The
+    event keeps the title and id, and outlives the partnership (the log points at no row).
+    """
+    now = moment(at)
+    require(perms.can_archive(actor, partnership))
+    # Locked, so nothing is recorded in it between the check and the deletion.
+    locked = Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    if locked is None:
+        raise ValidationError(_("This partnership no longer exists."))
+    if locked.has_recorded_work():
+        raise ValidationError(
+            _(
+                "The partners have already recorded work in this partnership, so it cannot be "
+                "deleted. Archive it instead."
+            )
+        )
+    record(
+        partnership,
+        actor,
+        Action.DELETED,
+        target=partnership,
+        data={"partnership_id": partnership.pk, "title": partnership.title},
+        at=now,
+    )
+    attribute(locked, actor, at).delete()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.versioning import StaleEdit
 from partnerships import permissions as perms
 from partnerships.events import Action
 from partnerships.models import Partnership, PlanSection, PlanVersion
@@ -27,9 +28,16 @@ def plan_publish(
     partnership: Partnership,
     sections: Sequence[tuple[str, str]],
     note: str = "",
+    expected_version: int | None = None,
     at: datetime | None = None,
 ) -> PlanVersion:
-    """Publishes a new version; earlier versions stay readable as they were."""
+    """Publishes a new version; earlier versions stay readable as they were.
+
+    Editing the plan means publishing the version after the one the editor started from:
+    ``expected_version`` is that one's number (0 for the first plan). If someone published
+    meanwhile, the new version would silently drop their changes, so it is refused
+    (:class:`StaleEdit`, with the latest version to start from again).
+    """
     now = moment(at)
     require(perms.can_contribute(actor, partnership))
     cleaned = [(h.strip(), b.strip()) for h, b in sections if h.strip() or b.strip()]
@@ -47,6 +55,8 @@ def plan_publish(
     # Lock the partnership row so two people publishing at once get distinct numbers.
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
     last = partnership.plan_versions.aggregate(n=Max("number"))["n"] or 0
+    if expected_version is not None and expected_version != last:
+        raise StaleEdit(partnership.plan_versions.get(number=last))
     version = PlanVersion.objects.create(
         partnership=partnership,
         number=last + 1,

@@ -32,19 +32,22 @@ from partnerships.forms import (
     CheckInScheduleForm,
     ExperimentCloseForm,
     ExperimentStartForm,
+    IndicatorEditForm,
     IndicatorForm,
+    MeasurementCorrectForm,
     NeedUpdateForm,
     PartnerAddForm,
     PartnerEditForm,
     PartnershipCreateForm,
     PartnershipEditForm,
     PlanPublishForm,
+    ProgressCorrectForm,
     ReframeForm,
     ResponsibilityAddForm,
     ResponsibilityEditForm,
     StageMoveForm,
 )
-from partnerships.models import Partnership
+from partnerships.models import Measurement, Partnership, ProgressUpdate
 
 TEMPLATE_DIR = "partnerships/manage"
 
@@ -129,7 +132,11 @@ def partnership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     if not perms.can_manage(request.user, partnership):
         raise PermissionDenied
     form = bind(request, PartnershipEditForm, partnership=partnership)
-    if request.method == "POST" and form.is_valid() and not form.cleaned_data:
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not set(form.cleaned_data) - {"expected_version"}
+    ):
         messages.info(request, _("Nothing was changed."))
         return redirect(partnership.get_absolute_url())
     return _manage_page(
@@ -273,7 +280,11 @@ def responsibility_edit(
     )
     if not perms.can_contribute(request.user, partnership):
         raise PermissionDenied
-    initial = {"status": responsibility.status, "due_date": responsibility.due_date}
+    initial = {
+        "status": responsibility.status,
+        "due_date": responsibility.due_date,
+        "expected_version": responsibility.version,
+    }
     return _manage_page(
         request,
         partnership,
@@ -356,6 +367,31 @@ def indicator_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @login_required
 @require_GET_or_POST
+def indicator_edit(request: AuthenticatedHttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    indicator = get_object_or_404(partnership.indicators, pk=indicator_pk)
+    if not perms.can_contribute(request.user, partnership):
+        raise PermissionDenied
+    initial = {
+        name: getattr(indicator, name)
+        for name in ("name", "unit", "direction", "baseline", "target", "target_date", "version")
+    }
+    initial["expected_version"] = initial.pop("version")
+    indicator.partnership = partnership
+    return _manage_page(
+        request,
+        partnership,
+        bind(request, IndicatorEditForm, initial=initial),
+        partial(services.indicator_update, indicator=indicator),
+        back="evidence",
+        title=_("Edit the indicator “%s”") % indicator.name,
+        submit=_("Save the indicator"),
+        done=_("The indicator has been updated."),
+    )
+
+
+@login_required
+@require_GET_or_POST
 def experiment_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     if not perms.can_contribute(request.user, partnership):
@@ -404,7 +440,11 @@ def need_update(request: AuthenticatedHttpRequest, pk: int, need_pk: int) -> Htt
         # Money is private to the partner organizations: others do not learn it exists.
         raise Http404
     need = get_object_or_404(partnership.financial_needs.select_related("organization"), pk=need_pk)
-    initial = {"status": need.status, "discussion_notes": need.discussion_notes}
+    initial = {
+        "status": need.status,
+        "discussion_notes": need.discussion_notes,
+        "expected_version": need.version,
+    }
     return _manage_page(
         request,
         partnership,
@@ -416,4 +456,234 @@ def need_update(request: AuthenticatedHttpRequest, pk: int, need_pk: int) -> Htt
         done=_("The financial need has been updated."),
         template="need_update.html",
         need=need,
+    )
+
+
+# --- Archiving and deleting a partnership -----------------------------------------------
+
+
+def _admin_partnership(request: AuthenticatedHttpRequest, pk: int) -> Partnership:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    if not perms.can_archive(request.user, partnership):
+        raise PermissionDenied
+    return partnership
+
+
+def _confirm_page[T](
+    request: AuthenticatedHttpRequest,
+    partnership: Partnership,
+    service: Callable[..., T],
+    *,
+    title: str,
+    text: str,
+    submit: str,
+    done: str,
+    success_url: str,
+    cancel_url: str,
+    danger: bool = False,
+) -> HttpResponse:
+    """A button on a page of its own that says what it will do: GET asks, POST does it."""
+    form = bind(request, forms.Form)
+    return handle(
+        request,
+        form,
+        lambda _data: service(actor=request.user),
+        template=f"{TEMPLATE_DIR}/confirm.html",
+        context=lambda _result: {
+            "partnership": partnership,
+            "form": form,
+            "page_title": title,
+            "text": text,
+            "submit_label": submit,
+            "danger": danger,
+            "cancel_url": cancel_url,
+        },
+        success_url=success_url,
+        success_message=done,
+    )
+
+
+@login_required
+@require_GET_or_POST
+def partnership_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    partnership = _admin_partnership(request, pk)
+    return _confirm_page(
+        request,
+        partnership,
+        partial(services.partnership_archive, partnership=partnership),
+        title=_("Archive “%s”?") % partnership.title,
+        text=_(
+            "An archived partnership leaves the active portfolio. Its pages and history stay "
+            "readable, the portfolio's filter shows it, and you can take it out of the "
+            "archive at any time."
+        ),
+        submit=_("Archive the partnership"),
+        done=_("The partnership is archived."),
+        success_url=partnership.get_absolute_url(),
+        cancel_url=partnership.get_absolute_url(),
+    )
+
+
+@login_required
+@require_GET_or_POST
+def partnership_unarchive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    partnership = _admin_partnership(request, pk)
+    return _confirm_page(
+        request,
+        partnership,
+        partial(services.partnership_unarchive, partnership=partnership),
+        title=_("Take “%s” out of the archive?") % partnership.title,
+        text=_("The partnership returns to the active portfolio."),
+        submit=_("Take it out of the archive"),
+        done=_("The partnership is back in the active portfolio."),
+        success_url=partnership.get_absolute_url(),
+        cancel_url=partnership.get_absolute_url(),
+    )
+
+
+@login_required
+@require_GET_or_POST
+def partnership_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    partnership = _admin_partnership(request, pk)
+    if partnership.has_recorded_work():
+        text = _(
+            "The partners have already recorded work in this partnership, so it cannot be "
+            "deleted. Archive it instead: it leaves the active portfolio and its history stays."
+        )
+    else:
+        text = _(
+            "Deleting is for a partnership created by mistake: it and everything in it are "
+            "removed for good. The event log keeps a line saying who deleted it and when."
+        )
+    return _confirm_page(
+        request,
+        partnership,
+        partial(services.partnership_delete, partnership=partnership),
+        title=_("Delete “%s”?") % partnership.title,
+        text=text,
+        submit=_("Delete the partnership"),
+        done=_("The partnership “%s” has been deleted.") % partnership.title,
+        success_url=reverse("partnerships:dashboard"),
+        cancel_url=partnership.get_absolute_url(),
+        danger=True,
+    )
+
+
+# --- Correcting and withdrawing measurements and progress updates -----------------------------
+
+
+def _correctable[M: Measurement | ProgressUpdate](
+    request: AuthenticatedHttpRequest, partnership: Partnership, item: M, author_id: int | None
+) -> M:
+    if not perms.can_correct(request.user, partnership, author_id=author_id):
+        raise PermissionDenied
+    return item
+
+
+def _measurement(request: AuthenticatedHttpRequest, pk: int, measurement_pk: int) -> Measurement:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    measurement = get_object_or_404(
+        Measurement.objects.current().select_related("indicator"),
+        pk=measurement_pk,
+        indicator__partnership=partnership,
+    )
+    measurement.indicator.partnership = partnership
+    return _correctable(request, partnership, measurement, measurement.entered_by_id)
+
+
+def _progress_update(request: AuthenticatedHttpRequest, pk: int, update_pk: int) -> ProgressUpdate:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    update = get_object_or_404(
+        ProgressUpdate.objects.current(), pk=update_pk, partnership=partnership
+    )
+    update.partnership = partnership
+    return _correctable(request, partnership, update, update.author_id)
+
+
+@login_required
+@require_GET_or_POST
+def measurement_correct(
+    request: AuthenticatedHttpRequest, pk: int, measurement_pk: int
+) -> HttpResponse:
+    measurement = _measurement(request, pk, measurement_pk)
+    indicator = measurement.indicator
+    initial = {"date": measurement.date, "value": measurement.value, "source": measurement.source}
+    return _manage_page(
+        request,
+        indicator.partnership,
+        bind(request, MeasurementCorrectForm, initial=initial),
+        lambda *, actor, date, **data: services.measurement_correct(
+            actor=actor, measurement=measurement, on=date, **data
+        ),
+        back="evidence",
+        title=_("Correct a measurement of “%s”") % indicator.name,
+        intro=_("The value it had stays in the history and on the timeline."),
+        submit=_("Save the correction"),
+        done=_("The measurement has been corrected."),
+    )
+
+
+@login_required
+@require_GET_or_POST
+def measurement_withdraw(
+    request: AuthenticatedHttpRequest, pk: int, measurement_pk: int
+) -> HttpResponse:
+    measurement = _measurement(request, pk, measurement_pk)
+    partnership = measurement.indicator.partnership
+    evidence_url = _section_url("evidence", partnership)
+    return _confirm_page(
+        request,
+        partnership,
+        partial(services.measurement_withdraw, measurement=measurement),
+        title=_("Withdraw this measurement of “%s”?") % measurement.indicator.name,
+        text=_(
+            "It leaves the chart, the table and the export. The timeline keeps a line saying "
+            "it was withdrawn, and its history keeps the value."
+        ),
+        submit=_("Withdraw the measurement"),
+        done=_("The measurement has been withdrawn."),
+        success_url=evidence_url,
+        cancel_url=evidence_url,
+        danger=True,
+    )
+
+
+@login_required
+@require_GET_or_POST
+def progress_correct(request: AuthenticatedHttpRequest, pk: int, update_pk: int) -> HttpResponse:
+    update = _progress_update(request, pk, update_pk)
+    return _manage_page(
+        request,
+        update.partnership,
+        bind(request, ProgressCorrectForm, initial={"date": update.date, "text": update.text}),
+        lambda *, actor, date, **data: services.progress_correct(
+            actor=actor, update=update, on=date, **data
+        ),
+        back="progress",
+        title=_("Correct a progress update"),
+        intro=_("The earlier text stays in the history."),
+        submit=_("Save the correction"),
+        done=_("The progress update has been corrected."),
+    )
+
+
+@login_required
+@require_GET_or_POST
+def progress_withdraw(request: AuthenticatedHttpRequest, pk: int, update_pk: int) -> HttpResponse:
+    update = _progress_update(request, pk, update_pk)
+    progress_url = _section_url("progress", update.partnership)
+    return _confirm_page(
+        request,
+        update.partnership,
+        partial(services.progress_withdraw, update=update),
+        title=_("Withdraw this progress update?"),
+        text=_(
+            "It leaves the list of progress updates. The timeline keeps a line saying it "
+            "was withdrawn, and its history keeps the text."
+        ),
+        submit=_("Withdraw the update"),
+        done=_("The progress update has been withdrawn."),
+        success_url=progress_url,
+        cancel_url=progress_url,
+        danger=True,
     )

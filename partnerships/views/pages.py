@@ -11,7 +11,7 @@ the form on a page of its own.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -48,6 +48,9 @@ from partnerships.models import (
 )
 from partnerships.spreadsheet import BOM, csv_safe, csv_writer
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 SECTIONS = [
     ("overview", "partnerships:detail", gettext_lazy("Overview")),
     ("plan", "partnerships:plan", gettext_lazy("Plan")),
@@ -71,6 +74,7 @@ def _access(request: AuthenticatedHttpRequest, partnership: Partnership) -> dict
         "see_money": perms.can_see_money(user, partnership),
         "state_need": perms.can_state_need(user, partnership),
         "export": perms.can_export(user, partnership),
+        "archive": perms.can_archive(user, partnership),
     }
 
 
@@ -297,16 +301,19 @@ def _progress_context(
     context = _layout(request, partnership, "progress")
     if form is None and context["can"]["contribute"]:
         form = ProgressForm(user=request.user, partnership=partnership)
-    context.update(
-        form=form,
-        updates=_page(
-            request,
-            ProgressUpdate.objects.filter(partnership=partnership)
-            .select_related("author", "organization")
-            .prefetch_related("practices"),
-            first=first_page,
-        ),
+    updates = _page(
+        request,
+        ProgressUpdate.objects.current()
+        .filter(partnership=partnership)
+        .select_related("author", "organization")
+        .prefetch_related("practices"),
+        first=first_page,
     )
+    for update in updates:
+        update.correctable = perms.can_correct(
+            request.user, partnership, author_id=update.author_id
+        )
+    context.update(form=form, updates=updates)
     return context
 
 
@@ -372,6 +379,7 @@ def _measurement_form(
 def _indicators(
     partnership: Partnership,
     *,
+    user: User,
     can_contribute: bool,
     only: int | None = None,
     bound: tuple[Indicator, MeasurementForm] | None = None,
@@ -380,7 +388,9 @@ def _indicators(
     queryset = partnership.indicators.prefetch_related(
         Prefetch(
             "measurements",
-            queryset=Measurement.objects.select_related("entered_by").order_by("date", "pk"),
+            queryset=Measurement.objects.current()
+            .select_related("entered_by")
+            .order_by("date", "pk"),
         )
     )
     if only is not None:
@@ -388,6 +398,14 @@ def _indicators(
     indicators = list(queryset)
     for indicator in indicators:
         measurements = list(indicator.measurements.all())
+        for m in measurements:
+            m.correctable = perms.can_correct(  # type: ignore[attr-defined]
+                user, partnership, author_id=m.entered_by_id
+            )
+        indicator.any_correctable = any(  # type: ignore[attr-defined]
+            m.correctable  # type: ignore[attr-defined]
+            for m in measurements
+        )
         indicator.measurement_list = measurements  # type: ignore[attr-defined]
         indicator.latest = measurements[-1] if measurements else None  # type: ignore[attr-defined]
         indicator.chart = line_chart(  # type: ignore[attr-defined]
@@ -409,7 +427,9 @@ def _indicators(
 def evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     context = _layout(request, partnership, "evidence")
-    context["indicators"] = _indicators(partnership, can_contribute=context["can"]["contribute"])
+    context["indicators"] = _indicators(
+        partnership, user=request.user, can_contribute=context["can"]["contribute"]
+    )
     return render(request, "partnerships/section_evidence.html", context)
 
 
@@ -438,10 +458,12 @@ def measurement_add(request: AuthenticatedHttpRequest, pk: int, indicator_pk: in
         if request.htmx:
             # The fragment is this indicator's card only.
             (context["indicator"],) = _indicators(
-                partnership, can_contribute=True, only=indicator.pk, bound=bound
+                partnership, user=request.user, can_contribute=True, only=indicator.pk, bound=bound
             )
         else:
-            context["indicators"] = _indicators(partnership, can_contribute=True, bound=bound)
+            context["indicators"] = _indicators(
+                partnership, user=request.user, can_contribute=True, bound=bound
+            )
         return context
 
     return handle(
@@ -469,7 +491,8 @@ def measurements_export(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     if not perms.can_export(request.user, partnership):
         raise Http404
     measurements = (
-        Measurement.objects.filter(indicator__partnership=partnership)
+        Measurement.objects.current()
+        .filter(indicator__partnership=partnership)
         .select_related("indicator", "entered_by")
         .order_by("indicator__name", "indicator_id", "date", "pk")
     )

@@ -40,6 +40,9 @@ def _samples(world: World) -> dict[str, dict[str, Any]]:
             }
         },
         Action.REFRAMED: {"learned": "Loneliness, not hunger."},
+        Action.ARCHIVED: {"title": "Meals"},
+        Action.UNARCHIVED: {"title": "Meals"},
+        Action.DELETED: {"partnership_id": 1, "title": "Meals"},
         Action.STAGE_MOVED: {
             "from_stage_id": None,
             "to_stage_id": stage.pk,
@@ -55,7 +58,22 @@ def _samples(world: World) -> dict[str, dict[str, Any]]:
         Action.CHECKIN_SCHEDULED: {"due_date": "2026-11-25"},
         Action.CHECKIN_RECORDED: {"held": True, "held_on": "2026-11-25", "due_date": "2026-11-25"},
         Action.PROGRESS_LOGGED: {"excerpt": "Forty lunches"},
+        Action.PROGRESS_CORRECTED: {"excerpt": "Forty-two lunches", "date": ["2026-11-25"] * 2},
+        Action.PROGRESS_WITHDRAWN: {"excerpt": "Forty lunches", "date": "2026-11-25"},
         Action.INDICATOR_ADDED: {"name": "Lunches", "unit": "meals"},
+        Action.INDICATOR_UPDATED: {"name": "Lunches", "changes": {"unit": ["meals", "lunches"]}},
+        Action.MEASUREMENT_CORRECTED: {
+            "indicator": "Lunches",
+            "unit": "meals",
+            "value": ["40.00", "44.00"],
+            "date": ["2026-11-25", "2026-11-25"],
+        },
+        Action.MEASUREMENT_WITHDRAWN: {
+            "indicator": "Lunches",
+            "value": "40.00",
+            "unit": "meals",
+            "date": "2026-11-25",
+        },
         Action.MEASUREMENT_ADDED: {
             "indicator": "Lunches",
             "value": "40.00",

@@ -376,6 +376,7 @@ def edit_data(world: World, **overrides: Any) -> dict[str, Any]:
         "point_of_contact": world.city_staff.pk,
         "visibility": p.visibility,
         "public_summary": p.public_summary,
+        "expected_version": p.version,
     }
     data.update(overrides)
     return data
@@ -690,7 +691,7 @@ def test_responsibility_must_go_to_a_partner(client_as: Any, world: World) -> No
 
 
 def test_responsibility_status_is_updated(client_as: Any, world: World, objs: Objects) -> None:
-    data = {"status": Responsibility.Status.DONE, "due_date": ""}
+    data = {"status": Responsibility.Status.DONE, "due_date": "", "expected_version": 1}
 
     response = client_as("entrepreneur").post(url("responsibility_edit", world, objs), data)
 
@@ -704,7 +705,8 @@ def test_responsibility_edit_rejects_an_unknown_status(
     client_as: Any, world: World, objs: Objects
 ) -> None:
     response = client_as("city_staff").post(
-        url("responsibility_edit", world, objs), {"status": "forgotten", "due_date": ""}
+        url("responsibility_edit", world, objs),
+        {"status": "forgotten", "due_date": "", "expected_version": 1},
     )
 
     assert response.status_code == 400
@@ -716,8 +718,11 @@ def test_responsibility_edit_rejects_an_unknown_status(
 # --- Plan -------------------------------------------------------------------------------
 
 
-def plan_data(sections: list[tuple[str, str]], note: str = "", initial: int = 0) -> dict:
+def plan_data(
+    sections: list[tuple[str, str]], note: str = "", initial: int = 0, based_on: int = 0
+) -> dict:
     data: dict[str, Any] = {
+        "expected_version": str(based_on),
         "sections-TOTAL_FORMS": str(len(sections)),
         "sections-INITIAL_FORMS": str(initial),
         "sections-MIN_NUM_FORMS": "0",
@@ -757,7 +762,7 @@ def test_publishing_again_keeps_the_old_version(client_as: Any, world: World) ->
     page = client.get(url("plan_publish", world))
     response = client.post(
         url("plan_publish", world),
-        plan_data([("Why", "New reason"), ("", ""), ("Who", "Everyone")], initial=2),
+        plan_data([("Why", "New reason"), ("", ""), ("Who", "Everyone")], initial=2, based_on=1),
     )
 
     # The form starts from the latest version, with room for new sections.
@@ -978,7 +983,11 @@ def test_closed_experiment_cannot_be_closed_again(
 
 
 def test_partner_updates_a_financial_need(client_as: Any, world: World, objs: Objects) -> None:
-    data = {"status": FinancialNeed.Status.PARTLY_MET, "discussion_notes": "City covers half."}
+    data = {
+        "status": FinancialNeed.Status.PARTLY_MET,
+        "discussion_notes": "City covers half.",
+        "expected_version": 1,
+    }
 
     response = client_as("city_staff").post(url("need_update", world, objs), data)
 
@@ -995,7 +1004,8 @@ def test_financial_need_update_rejects_an_unknown_status(
     client_as: Any, world: World, objs: Objects
 ) -> None:
     response = client_as("entrepreneur").post(
-        url("need_update", world, objs), {"status": "spent", "discussion_notes": "x"}
+        url("need_update", world, objs),
+        {"status": "spent", "discussion_notes": "x", "expected_version": 1},
     )
 
     assert response.status_code == 400

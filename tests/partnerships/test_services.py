@@ -167,6 +167,25 @@ def _with_need(world: World) -> dict[str, Any]:
     return {"need": f.FinancialNeedFactory(partnership=world.partnership)}
 
 
+def _archived(world: World) -> dict[str, Any]:
+    Partnership.objects.filter(pk=world.partnership.pk).update(archived_at=timezone.now())
+    world.partnership.refresh_from_db()
+    return {}
+
+
+def _with_measurement(world: World) -> dict[str, Any]:
+    indicator = f.IndicatorFactory(partnership=world.partnership)
+    return {"measurement": f.MeasurementFactory(indicator=indicator, entered_by=world.entrepreneur)}
+
+
+def _with_update(world: World) -> dict[str, Any]:
+    return {
+        "update": f.ProgressUpdateFactory(partnership=world.partnership, author=world.entrepreneur)
+    }
+
+
+ADMINS = ["city_admin"]
+
 CASES: dict[str, Case] = {
     "partnership_create": Case(
         allowed=MANAGERS,
@@ -374,6 +393,78 @@ CASES: dict[str, Case] = {
             discussion_notes="The city covers half.",
         ),
         private=True,
+    ),
+    "partnership_archive": Case(
+        allowed=ADMINS,
+        verb=Action.ARCHIVED,
+        prepare=_nothing,
+        call=lambda w, actor, ctx: services.partnership_archive(
+            actor=actor, partnership=w.partnership
+        ),
+        history_of=None,
+    ),
+    "partnership_unarchive": Case(
+        allowed=ADMINS,
+        verb=Action.UNARCHIVED,
+        prepare=_archived,
+        call=lambda w, actor, ctx: services.partnership_unarchive(
+            actor=actor, partnership=w.partnership
+        ),
+        history_of=None,
+    ),
+    "partnership_delete": Case(
+        allowed=ADMINS,
+        verb=Action.DELETED,
+        prepare=_nothing,
+        call=lambda w, actor, ctx: services.partnership_delete(
+            actor=actor, partnership=w.partnership
+        ),
+        history_of=None,
+    ),
+    "indicator_update": Case(
+        allowed=CONTRIBUTORS,
+        verb=Action.INDICATOR_UPDATED,
+        prepare=_with_indicator,
+        call=lambda w, actor, ctx: services.indicator_update(
+            actor=actor,
+            indicator=ctx["indicator"],
+            name="Families fed",
+            unit="families",
+            direction=Indicator.Direction.UP,
+            baseline="10",
+            target="120",
+            target_date=TODAY() + timedelta(days=300),
+        ),
+    ),
+    "measurement_correct": Case(
+        allowed=CONTRIBUTORS,
+        verb=Action.MEASUREMENT_CORRECTED,
+        prepare=_with_measurement,
+        call=lambda w, actor, ctx: services.measurement_correct(
+            actor=actor, measurement=ctx["measurement"], on=TODAY(), value="21", source="Tally"
+        ),
+    ),
+    "measurement_withdraw": Case(
+        allowed=CONTRIBUTORS,
+        verb=Action.MEASUREMENT_WITHDRAWN,
+        prepare=_with_measurement,
+        call=lambda w, actor, ctx: services.measurement_withdraw(
+            actor=actor, measurement=ctx["measurement"]
+        ),
+    ),
+    "progress_correct": Case(
+        allowed=CONTRIBUTORS,
+        verb=Action.PROGRESS_CORRECTED,
+        prepare=_with_update,
+        call=lambda w, actor, ctx: services.progress_correct(
+            actor=actor, update=ctx["update"], text="Met twenty-two families.", on=TODAY()
+        ),
+    ),
+    "progress_withdraw": Case(
+        allowed=CONTRIBUTORS,
+        verb=Action.PROGRESS_WITHDRAWN,
+        prepare=_with_update,
+        call=lambda w, actor, ctx: services.progress_withdraw(actor=actor, update=ctx["update"]),
     ),
 }
 
