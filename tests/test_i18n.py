@@ -453,12 +453,15 @@ def test_switcher_on_a_spanish_page_posts_within_the_spanish_prefix(client) -> N
 # on the city. What people typed (names, titles, the events' stored data) is taken out of the
 # page's text first: it is in the language its author wrote it in.
 
-# The visible attributes of an element; everything else in a tag is for machines.
-VISIBLE_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}
+# The attributes a person reads or hears (an optgroup's label, a stacked table cell's
+# data-label on a phone); everything else in a tag is for machines.
+VISIBLE_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt", "label", "data-label"}
 HIDDEN_ELEMENTS = {"script", "style", "template", "noscript", "head"}
 # English source strings too short or too generic to tell English from Spanish or a name.
 # The placeholders as separators (PLACEHOLDER captures the names, which split() would keep).
 PLACEHOLDER_SEPARATOR = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]")
+# An empty choice no catalogue translates (a model field's default blank choice).
+BLANK_CHOICE_DASH = "---------"
 TOO_GENERIC = {"Tandem", "ID", "Plan", "No", "Total", "Error", "Local", "General", "Social"}
 
 
@@ -665,9 +668,11 @@ def test_no_english_source_string_on_any_spanish_page(
         assert response.status_code == 200, url
         if not response["Content-Type"].startswith("text/html"):
             continue
-        html = response.content.decode()
-        for phrase in sorted(english_on_page(visible_text(html), english_matcher, typed)):
+        text = visible_text(response.content.decode())
+        for phrase in sorted(english_on_page(text, english_matcher, typed)):
             found.append(f"{url}: {phrase!r}")
+        if BLANK_CHOICE_DASH in text:
+            found.append(f"{url}: Django's untranslatable empty choice {BLANK_CHOICE_DASH!r}")
 
     assert found == [], f"English on Spanish pages as {persona}:\n" + "\n".join(found)
 
