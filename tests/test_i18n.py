@@ -456,7 +456,7 @@ def test_switcher_on_a_spanish_page_posts_within_the_spanish_prefix(client) -> N
 # The attributes a person reads or hears (an optgroup's label, a stacked table cell's
 # data-label on a phone); everything else in a tag is for machines.
 VISIBLE_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt", "label", "data-label"}
-HIDDEN_ELEMENTS = {"script", "style", "template", "noscript", "head"}
+HIDDEN_ELEMENTS = {"script", "style", "template", "noscript"}
 # English source strings too short or too generic to tell English from Spanish or a name.
 # The placeholders as separators (PLACEHOLDER captures the names, which split() would keep).
 PLACEHOLDER_SEPARATOR = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]")
@@ -634,11 +634,13 @@ def test_english_phrases_come_from_the_catalogue_and_spare_shared_words(catalogu
 
 
 def test_visible_text_leaves_out_scripts_and_markup_and_keeps_labels():
+    # The <title> names the browser tab and is the first thing a screen reader says.
     html = (
-        "<html><head><title>Hidden</title></head><body><script>var Portfolio;</script>"
-        '<input placeholder="Buscar"><a href="/x" class="Portfolio">Cartera</a></body></html>'
+        "<html><head><title>Cartera · Tandem</title></head><body><script>var Portfolio;</script>"
+        '<input placeholder="Buscar"><a href="/x" class="Portfolio">Cartera</a>'
+        '<select><option lang="en">English</option></select></body></html>'
     )
-    assert visible_text(html).split("\n") == ["Buscar", "Cartera"]
+    assert visible_text(html).split("\n") == ["Cartera · Tandem", "Buscar", "Cartera"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -697,3 +699,21 @@ def test_signing_in_and_out_speaks_the_persons_language(world: World, english_ma
     text = visible_text(response.content.decode())
     assert "Ha cerrado sesión." in text
     assert english_on_page(text, english_matcher, []) == set()
+
+
+def test_chart_axis_dates_are_written_the_readers_way(world: World, client_as) -> None:
+    from datetime import date
+
+    from tests import factories as f
+
+    indicator = f.IndicatorFactory(partnership=world.partnership)
+    f.MeasurementFactory(indicator=indicator, date=date(2026, 10, 23))
+    f.MeasurementFactory(indicator=indicator, date=date(2026, 12, 2))
+    client = client_as("city_staff")
+    url = f"/partnerships/{world.partnership.pk}/evidence/"
+
+    spanish = _spanish_page(client, "/es" + url)
+    english = client.get(url).content.decode()
+
+    assert ">23/10/2026</text>" in spanish and ">02/12/2026</text>" in spanish
+    assert ">10/23/2026</text>" in english and ">12/02/2026</text>" in english
