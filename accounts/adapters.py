@@ -5,8 +5,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils import translation
 
 from core.links import rebase, site_domain
+
+# allauth renders its messages when they are added, not when they are shown.
+SIGNED_IN_MESSAGE = "account/messages/logged_in.txt"
 
 
 @dataclass(frozen=True)
@@ -40,3 +44,22 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         context["current_site"] = _Site(name=settings.SITE_NAME, domain=site_domain())
         super().send_mail(template_prefix, email, context)
+
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        # "Signed in as …" is shown on the page the login redirect leads to, which is in
+        # the person's own language whatever the language of the login form was.
+        language = getattr(request.user, "preferred_language", "")
+        if message_template != SIGNED_IN_MESSAGE or not language:
+            language = translation.get_language()
+        with translation.override(language):
+            super().add_message(
+                request, level, message_template, message_context, extra_tags, message
+            )

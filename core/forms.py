@@ -46,11 +46,16 @@ from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from core.http import HtmxHttpRequest
 from core.models import FormToken
 from core.versioning import MAX_VERSION, STALE_MESSAGE, StaleEdit
+
+# Django's label for an empty choice in a select is new and has no Spanish in Django's own
+# catalogue yet; ours comes first in the search (LOCALE_PATHS), so it is translated there.
+gettext_noop("- Select an option -")
 
 #: A page with a form: shown by GET, sent by POST; any other method is answered 405.
 require_GET_or_POST = require_http_methods(["GET", "POST"])

@@ -10,19 +10,27 @@ from __future__ import annotations
 
 import ast
 import gettext as gnu_gettext
+import importlib
 import io
 import re
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import transaction
+from django.db.models import CharField, Model, TextField
 from django.test import Client
 from django.utils import translation
 from django.utils.translation.template import templatize
 
-from tests.conftest import World
+from accounts.models import User
+from core.events import log_event
+from tests.conftest import PERSONAS, World
+from tests.test_url_walk import Scene, scene  # noqa: F401 (the walk's objects, as a fixture)
 
 BASE_DIR = Path(settings.BASE_DIR)
 PO_PATH = BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"
@@ -435,3 +443,277 @@ def test_switching_back_to_english_from_a_spanish_page(client) -> None:
 def test_switcher_on_a_spanish_page_posts_within_the_spanish_prefix(client) -> None:
     html = client.get("/es/playbook/").content.decode()
     assert 'action="/es/i18n/setlang/"' in html
+
+
+# --- Every page, read by a Spanish reader -------------------------------------------------------
+#
+# The catalogue's English source strings must not show on any page under /es/. The walk opens
+# every page of tests/test_url_walk.py that a persona may open, as that persona with Spanish as
+# their language, after one event of every registered action was logged on the partnership and
+# on the city. What people typed (names, titles, the events' stored data) is taken out of the
+# page's text first: it is in the language its author wrote it in.
+
+# The attributes a person reads or hears (an optgroup's label, a stacked table cell's
+# data-label on a phone); everything else in a tag is for machines.
+VISIBLE_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt", "label", "data-label"}
+HIDDEN_ELEMENTS = {"script", "style", "template", "noscript"}
+# English source strings too short or too generic to tell English from Spanish or a name.
+# The placeholders as separators (PLACEHOLDER captures the names, which split() would keep).
+PLACEHOLDER_SEPARATOR = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]")
+# An empty choice no catalogue translates (a model field's default blank choice).
+BLANK_CHOICE_DASH = "---------"
+TOO_GENERIC = {"Tandem", "ID", "Plan", "No", "Total", "Error", "Local", "General", "Social"}
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+        # An element marked as another language (the switcher's "English") says what it means.
+        self._foreign: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in HIDDEN_ELEMENTS:
+            self._hidden += 1
+        language = dict(attrs).get("lang")
+        if language and not language.startswith("es") and self._foreign is None:
+            self._foreign = tag
+        for name, value in attrs:
+            if value and name in VISIBLE_ATTRIBUTES:
+                self.parts.append(value)
+            if value and name == "value" and ("type", "submit") in attrs:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in HIDDEN_ELEMENTS and self._hidden:
+            self._hidden -= 1
+        if tag == self._foreign:
+            self._foreign = None
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden and self._foreign is None and data.strip():
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    return "\n".join(" ".join(part.split()) for part in parser.parts)
+
+
+def _phrases_of(text: str) -> list[str]:
+    """A source string, or the pieces of it between its placeholders, worth looking for."""
+    pieces = [
+        " ".join(piece.split()).strip(" :,.;“”\"'()—-")
+        for piece in PLACEHOLDER_SEPARATOR.split(text)
+    ]
+    if len(pieces) == 1:
+        # A whole string: a word alone only when it cannot be read as Spanish or a name.
+        phrase = pieces[0]
+        return [phrase] if phrase and phrase not in TOO_GENERIC and len(phrase) > 3 else []
+    # Between placeholders: only pieces of two or more words say something in English.
+    return [p for p in pieces if p and len(p.split()) >= 2 and len(p) >= 8]
+
+
+def english_phrases(entries: list[Entry]) -> dict[str, str]:
+    """English phrase -> the msgid it comes from, for every string Spanish says otherwise."""
+    found: dict[str, str] = {}
+    for entry in entries:
+        spanish = " ".join(entry.msgstr.values())
+        for text in filter(None, (entry.msgid, entry.msgid_plural)):
+            if entry.msgstr.get(0) == text:
+                continue
+            for phrase in _phrases_of(text):
+                # "Email" stays "Email" inside a longer Spanish label: not a sign of English.
+                if phrase.lower() not in spanish.lower():
+                    found.setdefault(phrase, entry.msgid)
+    return found
+
+
+def _catalogue_of(package: str) -> Path:
+    module = importlib.import_module(package)
+    assert module.__file__ is not None
+    return Path(module.__file__).parent / "locale" / "es" / "LC_MESSAGES" / "django.po"
+
+
+# Beside ours, the catalogues of the libraries whose texts reach our pages: Django's forms
+# (the empty choice, the field errors) and allauth's pages and messages. One of their
+# strings without a Spanish translation shows in English too, so it counts.
+THEIR_CATALOGUES = ("django.conf", "allauth")
+
+
+@pytest.fixture(scope="module")
+def english_matcher(catalogue: tuple[Entry, list[Entry]]) -> re.Pattern[str]:
+    _header, entries = catalogue
+    phrases = english_phrases(entries)
+    for package in THEIR_CATALOGUES:
+        _their_header, theirs = parse_po(_catalogue_of(package))
+        ours = {e.msgid for e in entries}
+        phrases.update(
+            (phrase, msgid)
+            for phrase, msgid in english_phrases([e for e in theirs if e.msgid not in ours]).items()
+            if phrase not in phrases
+        )
+    return _matcher(phrases)
+
+
+def _matcher(phrases: dict[str, str]) -> re.Pattern[str]:
+    longest_first = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in longest_first) + r")(?!\w)")
+
+
+def typed_content() -> list[str]:
+    """What people typed, as stored: names, titles, descriptions and the events' data."""
+    from accounts.models import Organization, User
+    from core.models import Event
+    from partnerships import models as pm
+
+    values: set[str] = set()
+    for model in (Organization, User, *pm.__dict__.values()):
+        if not (isinstance(model, type) and issubclass(model, Model) and not model._meta.abstract):
+            continue
+        if model._meta.app_label not in ("accounts", "partnerships"):
+            continue
+        text_fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, CharField | TextField) and not f.choices
+        ]
+        for row in model.objects.values_list(*text_fields):
+            values.update(v for v in row if isinstance(v, str))
+
+    def strings(value: object) -> Iterator[str]:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+
+    for data in Event.objects.values_list("data", flat=True):
+        values.update(strings(data))
+    return sorted((" ".join(v.split()) for v in values if len(v.strip()) >= 4), key=len)[::-1]
+
+
+def english_on_page(text: str, matcher: re.Pattern[str], typed: list[str]) -> set[str]:
+    for value in typed:
+        text = text.replace(value, "\n")
+    return {match[1] for match in matcher.finditer(text)}
+
+
+def _every_kind_of_event(world: World) -> None:
+    from tests.core.test_events import _samples
+
+    with transaction.atomic():
+        for action, data in _samples(world).items():
+            log_event(
+                actor=world.city_admin,
+                action=action,
+                partnership_id=world.partnership.pk,
+                organization_id=world.city.pk,
+                data=data,
+            )
+
+
+def test_english_phrases_come_from_the_catalogue_and_spare_shared_words(catalogue):
+    _header, entries = catalogue
+    phrases = english_phrases(entries)
+    assert phrases["Partners and who does what"] == "Partners and who does what"
+    assert "Portfolio" in phrases
+    assert "Tandem" not in phrases and "Plan" not in phrases
+    matcher = _matcher(phrases)
+    assert english_on_page("Cartera · Partners and who does what", matcher, []) == {
+        "Partners and who does what"
+    }
+    # What someone typed in English is theirs to write.
+    typed = ["Partners and who does what (our notes)"]
+    assert english_on_page("Partners and who does what (our notes)", matcher, typed) == set()
+
+
+def test_visible_text_leaves_out_scripts_and_markup_and_keeps_labels():
+    # The <title> names the browser tab and is the first thing a screen reader says.
+    html = (
+        "<html><head><title>Cartera · Tandem</title></head><body><script>var Portfolio;</script>"
+        '<input placeholder="Buscar"><a href="/x" class="Portfolio">Cartera</a>'
+        '<select><option lang="en">English</option></select></body></html>'
+    )
+    assert visible_text(html).split("\n") == ["Cartera · Tandem", "Buscar", "Cartera"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_english_source_string_on_any_spanish_page(
+    persona: str, request: pytest.FixtureRequest, client_as, english_matcher
+) -> None:
+    from tests.test_url_walk import _expected, _url, all_routes
+
+    walk_scene: Scene = request.getfixturevalue("scene")
+    world = walk_scene.world
+    User.objects.update(preferred_language="es")
+    _every_kind_of_event(world)
+    typed = typed_content()
+    client = client_as(persona)
+
+    pages = [
+        url
+        for route in all_routes()
+        if not route.is_admin
+        and _expected(route, persona) == 200
+        and (url := _url(route, walk_scene, "es")).startswith("/es/")
+    ]
+    assert len(pages) >= (8 if persona == "anonymous" else 12)
+    found: list[str] = []
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        text = visible_text(response.content.decode())
+        for phrase in sorted(english_on_page(text, english_matcher, typed)):
+            found.append(f"{url}: {phrase!r}")
+        if BLANK_CHOICE_DASH in text:
+            found.append(f"{url}: Django's untranslatable empty choice {BLANK_CHOICE_DASH!r}")
+
+    assert found == [], f"English on Spanish pages as {persona}:\n" + "\n".join(found)
+
+
+def test_signing_in_and_out_speaks_the_persons_language(world: World, english_matcher) -> None:
+    """allauth writes its message when the login form is sent: the form's language, not the
+    language of the page the person lands on."""
+    User.objects.filter(pk=world.city_staff.pk).update(preferred_language="es")
+    client = Client()
+    response = client.post(
+        "/accounts/login/",
+        {"login": world.city_staff.email, "password": "correct-horse-battery"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0].startswith("/es/")
+    text = visible_text(response.content.decode())
+    assert "Ha iniciado sesión exitosamente como Rosa Contact." in text
+    assert english_on_page(text, english_matcher, ["Rosa Contact"]) == set()
+
+    response = client.post("/es/accounts/logout/", follow=True)
+    assert response.redirect_chain[0][0] == "/es/"
+    text = visible_text(response.content.decode())
+    assert "Ha cerrado sesión." in text
+    assert english_on_page(text, english_matcher, []) == set()
+
+
+def test_chart_axis_dates_are_written_the_readers_way(world: World, client_as) -> None:
+    from datetime import date
+
+    from tests import factories as f
+
+    indicator = f.IndicatorFactory(partnership=world.partnership)
+    f.MeasurementFactory(indicator=indicator, date=date(2026, 10, 23))
+    f.MeasurementFactory(indicator=indicator, date=date(2026, 12, 2))
+    client = client_as("city_staff")
+    url = f"/partnerships/{world.partnership.pk}/evidence/"
+
+    spanish = _spanish_page(client, "/es" + url)
+    english = client.get(url).content.decode()
+
+    assert ">23/10/2026</text>" in spanish and ">02/12/2026</text>" in spanish
+    assert ">10/23/2026</text>" in english and ">12/02/2026</text>" in english
