@@ -31,6 +31,11 @@ def can_create_organization(user: User, kind: str) -> bool:
     return user.is_authenticated and (kind != Organization.Kind.CITY or user.is_staff)
 
 
+def can_invite_new_organization(user: User, city: Organization) -> bool:
+    """A city's staff bring the organizations it works with onto Tandem, by e-mail."""
+    return user.is_authenticated and city.is_city and city.pk in user.city_ids()
+
+
 def can_invite(user: User, organization: Organization) -> bool:
     return is_organization_admin(user, organization)
 

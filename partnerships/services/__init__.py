@@ -24,7 +24,10 @@ from partnerships.services.evidence import (
 from partnerships.services.money import need_state, need_update
 from partnerships.services.partnership import (
     UPDATABLE_FIELDS,
+    NewOrganization,
+    partner_accept,
     partner_add,
+    partner_decline,
     partner_remove,
     partner_update,
     partnership_create,
@@ -38,6 +41,7 @@ from partnerships.services.plan import plan_publish
 
 __all__ = [
     "UPDATABLE_FIELDS",
+    "NewOrganization",
     "checkin_ensure_next",
     "checkin_record",
     "checkin_schedule",
@@ -47,7 +51,9 @@ __all__ = [
     "measurement_add",
     "need_state",
     "need_update",
+    "partner_accept",
     "partner_add",
+    "partner_decline",
     "partner_remove",
     "partner_update",
     "partnership_create",
