@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts.models import Organization
+from accounts.models import Organization, User
 from core.forms import attempt, bind, render_form, require_GET_or_POST
 from core.http import AuthenticatedHttpRequest
 from partnerships import services
@@ -29,7 +29,7 @@ from partnerships.models import Partner
 TEMPLATE = "partnerships/invitation_detail.html"
 
 
-def awaiting(user: Any) -> QuerySet[Partner]:
+def awaiting(user: User) -> QuerySet[Partner]:
     """The open invitations this person answers for, with what the page shows of them."""
     return (
         Partner.objects.awaiting(user)

@@ -50,6 +50,14 @@ from partnerships.models import Partnership
 
 TEMPLATE_DIR = "partnerships/manage"
 
+# The fields of an organization invited by e-mail, which the pages group on their own.
+NEW_ORGANIZATION_FIELDS = (
+    "new_organization_name",
+    "new_organization_kind",
+    "new_organization_email",
+)
+NEW_LEAD_FIELDS = ("new_lead_name", "new_lead_kind", "new_lead_email")
+
 
 def _section_url(name: str, partnership: Partnership) -> str:
     return reverse(f"partnerships:{name}", args=[partnership.pk])
@@ -224,14 +232,6 @@ def partner_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         picker_field="organization",
         new_fields=list(NEW_ORGANIZATION_FIELDS),
     )
-
-
-NEW_ORGANIZATION_FIELDS = (
-    "new_organization_name",
-    "new_organization_kind",
-    "new_organization_email",
-)
-NEW_LEAD_FIELDS = ("new_lead_name", "new_lead_kind", "new_lead_email")
 
 
 def _bounded_id(value: str) -> int:
