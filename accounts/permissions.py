@@ -36,6 +36,11 @@ def can_review_organization(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.is_staff
 
 
+def can_invite_new_organization(user: User, city: Organization) -> bool:
+    """A city's staff bring the organizations it works with onto Tandem, by e-mail."""
+    return user.is_authenticated and city.is_city and city.pk in user.city_ids()
+
+
 def can_invite(user: User, organization: Organization) -> bool:
     """A declined organization takes nobody new in; a pending one invites its colleagues."""
     return is_organization_admin(user, organization) and not organization.is_declined

@@ -211,6 +211,68 @@ def organization_send_review_email(*, organization: Organization) -> None:
         )
 
 
+@transaction.atomic
+def organization_invite_new(
+    *,
+    actor: User,
+    city: Organization,
+    name: str,
+    kind: str,
+    email: str,
+    country: str = "",
+    send_email: bool = True,
+) -> Invitation:
+    """Bring an organization that is not on Tandem yet: it is created without members, and
+    ``email`` is invited as its first administrator.
+
+    The city's staff do this for the organizations they want to work with. A caller that
+    says more in its own e-mail (which partnership, say) passes ``send_email=False`` and
+    sends it after the commit with :func:`invitation_accept_url`.
+    """
+    _require(permissions.can_invite_new_organization(actor, city))
+    errors = {}
+    if not name.strip():
+        errors["name"] = _("This field is required.")
+    if kind not in Organization.Kind.values or kind == Organization.Kind.CITY:
+        # Cities are created by site staff, never by another city's invitation.
+        errors["kind"] = _("Choose one of the listed kinds.")
+    if not email.strip():
+        errors["email"] = _("This field is required.")
+    if errors:
+        raise ValidationError(errors)
+    organization = Organization(
+        name=name.strip(), kind=kind, country=(country.strip() or city.country)
+    )
+    organization.full_clean(exclude=["slug"])
+    attribute(organization, actor)
+    organization.save()
+    log_event(
+        actor=actor,
+        action=Action.ORGANIZATION_CREATED,
+        target=organization,
+        organization_id=organization.pk,
+        data={"kind": kind, "invited_by_organization_id": city.pk},
+    )
+    invitation = Invitation(
+        organization=organization,
+        email=email.strip().lower(),
+        role=Membership.Role.ADMIN,
+        invited_by=actor,
+    )
+    invitation.full_clean()
+    invitation.save()
+    log_event(
+        actor=actor,
+        action=Action.INVITATION_CREATED,
+        target=invitation,
+        organization_id=organization.pk,
+        data={"invitation_id": invitation.pk, "role": invitation.role},
+    )
+    if send_email:
+        transaction.on_commit(lambda: invitation_send_email(invitation=invitation))
+    return invitation
+
+
 # --- Memberships ----------------------------------------------------------------
 
 

@@ -222,6 +222,7 @@ PEOPLE = [
         "Dee Washington",
         "Community group member, Riverside Tenants' Association",
         "riverside-tenants-association",
+        ADMIN,
     ),
     PersonSpec(
         "partera@parteras.example",
@@ -232,10 +233,19 @@ PEOPLE = [
         "es",
     ),
     PersonSpec(
+        "vecina@laslomas.example",
+        "Rosa Jiménez",
+        "Community group administrator, Colectivo Vecinal Las Lomas",
+        "colectivo-vecinal-las-lomas",
+        ADMIN,
+        "es",
+    ),
+    PersonSpec(
         "grants@riverbend.example",
         "Naomi Fischer",
         "Funder, Riverbend Community Foundation",
         "riverbend-community-foundation",
+        ADMIN,
     ),
     PersonSpec("resident@riverton.example", "Marcus Bell", "Beneficiary (advisor), Riverton"),
     PersonSpec(

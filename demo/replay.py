@@ -21,7 +21,7 @@ from accounts.models import Membership, Organization, User
 from core.history import attribute
 from demo.people import ORGANIZATIONS, PASSWORD, PEOPLE
 from partnerships import services
-from partnerships.models import CheckIn, Participant, Partnership
+from partnerships.models import CheckIn, Participant, Partner, Partnership
 from playbook.models import Practice, Stage
 
 # --- The world -------------------------------------------------------------------
@@ -160,15 +160,26 @@ class Story:
 
     # Events, each replayed through its service ---------------------------------
 
+    def _accepted(self, partner: Partner, at: datetime) -> None:
+        """The invited organization's administrator says yes."""
+        admin = User.objects.filter(
+            memberships__organization_id=partner.organization_id,
+            memberships__role=Membership.Role.ADMIN,
+        ).first()
+        if admin is None:
+            raise ValueError(f"{partner.organization} has no administrator to accept")
+        services.partner_accept(actor=admin, partner=partner, at=at)
+
     def partner(self, day: int, org: str, role: str) -> None:
         def act(at: datetime) -> None:
-            services.partner_add(
+            partner = services.partner_add(
                 at=at,
                 actor=self.contact,
                 partnership=self.p,
                 organization=self.org(org),
                 role_description=role,
             )
+            self._accepted(partner, at)
 
         self._on(day, act)
 
@@ -428,6 +439,7 @@ class Story:
             point_of_contact=self.contact,
             **self.spec,
         )
+        self._accepted(self.p.partners.get(organization=self.lead), at)
         for day, _, action in sorted(self.events, key=lambda e: (e[0], e[1])):
             self._record_checkins_due(through=day)
             action(self.w.moment(day))

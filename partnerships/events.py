@@ -28,6 +28,9 @@ class Action:
     DELETED = "partnerships.partnership.deleted"
     STAGE_MOVED = "partnerships.stage.moved"
     PARTNER_ADDED = "partnerships.partner.added"
+    PARTNER_INVITED = "partnerships.partner.invited"
+    PARTNER_ACCEPTED = "partnerships.partner.accepted"
+    PARTNER_DECLINED = "partnerships.partner.declined"
     PARTNER_UPDATED = "partnerships.partner.updated"
     PARTNER_REMOVED = "partnerships.partner.removed"
     PARTICIPANT_ADDED = "partnerships.participant.added"
@@ -144,6 +147,31 @@ def _stage_moved(event: Event) -> str:
 @renders(Action.PARTNER_ADDED)
 def _partner_added(event: Event) -> str:
     return _with(_("added a partner"), event.data.get("organization", _legacy(event)))
+
+
+@renders(Action.PARTNER_INVITED)
+def _partner_invited(event: Event) -> str:
+    if event.data.get("lead"):
+        return _("invited %(organization)s to lead the partnership") % {
+            "organization": event.data.get("organization", "")
+        }
+    return _("invited %(organization)s to join as a partner") % {
+        "organization": event.data.get("organization", "")
+    }
+
+
+@renders(Action.PARTNER_ACCEPTED)
+def _partner_accepted(event: Event) -> str:
+    return _("accepted the invitation for %(organization)s") % {
+        "organization": event.data.get("organization", "")
+    }
+
+
+@renders(Action.PARTNER_DECLINED)
+def _partner_declined(event: Event) -> str:
+    return _("declined the invitation for %(organization)s") % {
+        "organization": event.data.get("organization", "")
+    }
 
 
 @renders(Action.PARTNER_UPDATED)

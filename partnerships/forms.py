@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization, User
+from accounts.models import Membership, Organization, User
 from core.forms import DateInput, OnceForm, VersionedForm, choice, model_choice
 from core.numbers import currency_choices
 from partnerships import permissions as perms
@@ -30,10 +30,12 @@ from partnerships.models import (
     FinancialNeed,
     Indicator,
     Lever,
+    Partner,
     Partnership,
     PlanVersion,
     Responsibility,
 )
+from partnerships.services import NewOrganization
 from playbook.models import ModelPathway, Practice, Stage
 
 if TYPE_CHECKING:
@@ -273,13 +275,102 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.email})" if obj.name else obj.email
 
 
+# --- Choosing an organization to invite -----------------------------------------------
+
+#: A search shows at most this many organizations: a short list to pick from, never a
+#: directory of the platform.
+SEARCH_RESULTS = 10
+
+NEW_ORGANIZATION_KINDS = [
+    (value, label) for value, label in Organization.Kind.choices if value != Organization.Kind.CITY
+]
+
+
+def invitable_organizations(
+    *, partnership: Partnership | None = None, lead: bool = False
+) -> QuerySet[Organization]:
+    """The organizations a city may invite. Only those with people of their own: one that
+    another city invited by e-mail and nobody has joined yet stays unlisted, so a search
+    does not tell who else is being invited. Not the partnership's own city, nor a partner
+    already in it or invited (one that declined may be asked again)."""
+    organizations = Organization.objects.filter(
+        Exists(Membership.objects.filter(organization=OuterRef("pk")))
+    )
+    if lead:
+        organizations = organizations.exclude(kind=Organization.Kind.CITY)
+    if partnership is not None:
+        organizations = organizations.exclude(pk=partnership.city_id).exclude(
+            pk__in=partnership.partners.exclude(status=Partner.Status.DECLINED).values(
+                "organization_id"
+            )
+        )
+    return organizations.order_by("name", "pk")
+
+
+def _organization_label(organization: Organization) -> str:
+    return f"{organization.name} ({organization.get_kind_display()})"
+
+
+def _offer_found(form: forms.BaseForm, name: str, search: str) -> None:
+    """The field checks against every invitable organization but offers only those whose
+    name matches the search, and the one already chosen when the form comes back refused."""
+    field = model_choice(form, name)
+    candidates = field.queryset
+    assert candidates is not None
+    shown = list(candidates.filter(name__icontains=search)[:SEARCH_RESULTS]) if search else []
+    chosen = str(form.data.get(form.add_prefix(name), "")) if form.is_bound else ""
+    # A long run of digits is no id (and would overflow the database's integer).
+    if chosen.isdigit() and len(chosen) < 16 and all(str(o.pk) != chosen for o in shown):
+        shown += list(candidates.filter(pk=int(chosen)))
+    field.widget.choices = [(o.pk, _organization_label(o)) for o in shown]
+    form.found = shown  # type: ignore[attr-defined]
+
+
+def _new_organization(cleaned: dict[str, Any], prefix: str) -> NewOrganization | None:
+    """The three fields of an organization invited by e-mail, as the service takes them."""
+    name = cleaned.pop(f"{prefix}_name", "") or ""
+    kind = cleaned.pop(f"{prefix}_kind", "") or ""
+    email = cleaned.pop(f"{prefix}_email", "") or ""
+    if not (name.strip() or kind or email.strip()):
+        return None
+    return NewOrganization(name=name, kind=kind, email=email)
+
+
+def _new_organization_fields(prefix: str) -> dict[str, forms.Field]:
+    return {
+        f"{prefix}_name": forms.CharField(
+            label=_("Name of the organization"), max_length=200, required=False
+        ),
+        f"{prefix}_kind": forms.ChoiceField(
+            label=_("Kind of organization"),
+            choices=[("", _("Choose a kind")), *NEW_ORGANIZATION_KINDS],
+            required=False,
+        ),
+        f"{prefix}_email": forms.EmailField(
+            label=_("E-mail address of the person to invite"),
+            required=False,
+            help_text=_(
+                "They become the organization's first administrator when they sign up, "
+                "and then accept or decline the partnership."
+            ),
+        ),
+    }
+
+
+# The pages show these fields apart, under "not on Tandem yet?".
+NewLeadFields = type("NewLeadFields", (forms.Form,), _new_organization_fields("new_lead"))
+NewOrganizationFields = type(
+    "NewOrganizationFields", (forms.Form,), _new_organization_fields("new_organization")
+)
+
+
 PUBLIC_SUMMARY_HELP = _(
     "Shown to everyone when the visibility is “public summary”. "
     "Leave out anything private: names of residents, money, internal discussions."
 )
 
 
-class PartnershipCreateForm(OnceForm):
+class PartnershipCreateForm(OnceForm, NewLeadFields):  # type: ignore[misc,valid-type]
     city = forms.ModelChoiceField(
         label=_("City government"),
         queryset=Organization.objects.none(),
@@ -289,7 +380,12 @@ class PartnershipCreateForm(OnceForm):
     lead = forms.ModelChoiceField(
         label=_("Lead partner"),
         queryset=Organization.objects.none(),
-        help_text=_("The social enterprise or community group that leads the work."),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The social enterprise or community group that leads the work. It is invited "
+            "and the partnership is proposed until it accepts."
+        ),
         error_messages={"invalid_choice": _("Choose a social enterprise or group from the list.")},
     )
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -357,16 +453,18 @@ class PartnershipCreateForm(OnceForm):
             # One city: nothing to choose, so do not ask.
             self.fields["city"].widget = forms.HiddenInput()
             self.fields["city"].initial = next(iter(user.city_ids()))
-        leads = Organization.objects.exclude(kind=Organization.Kind.CITY)
-        if lead_search and not self.is_bound:
-            # Narrows the list on screen only; a submitted form is checked against all of them.
-            leads = leads.filter(name__icontains=lead_search)
-        model_choice(self, "lead").queryset = leads
+        model_choice(self, "lead").queryset = invitable_organizations(lead=True)
+        _offer_found(self, "lead", lead_search)
         choice(self, "stage").choices = stage_choices(
             Stage.objects.select_related("pathway"),
             empty_label=_("The first stage of the pathway"),
         )
         model_choice(self, "point_of_contact").queryset = _city_members(user.city_ids())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["new_lead"] = _new_organization(cleaned, "new_lead")
+        return cleaned
 
 
 class PartnershipEditForm(VersionedForm):
@@ -471,11 +569,13 @@ class StageMoveForm(forms.Form):
         model_choice(self, "stage").empty_label = None
 
 
-class PartnerAddForm(OnceForm):
+class PartnerAddForm(OnceForm, NewOrganizationFields):  # type: ignore[misc,valid-type]
     organization = forms.ModelChoiceField(
         label=_("Organization"),
         queryset=Organization.objects.none(),
-        help_text=_("An organization that is not yet a partner."),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("An organization on Tandem that is not yet a partner."),
         error_messages={"invalid_choice": _("Choose an organization that is not yet a partner.")},
     )
     role_description = forms.CharField(
@@ -484,11 +584,29 @@ class PartnerAddForm(OnceForm):
         help_text=_("What this organization brings and does in the partnership."),
     )
 
-    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, partnership: Partnership, search: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        model_choice(self, "organization").queryset = Organization.objects.exclude(
-            pk=partnership.city_id
-        ).exclude(partner_roles__partnership=partnership)
+        model_choice(self, "organization").queryset = invitable_organizations(
+            partnership=partnership
+        )
+        _offer_found(self, "organization", search)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["new_organization"] = _new_organization(cleaned, "new_organization")
+        return cleaned
+
+
+class PartnerDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why not? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The city reads this on the partnership's page."),
+    )
 
 
 class PartnerEditForm(forms.Form):

@@ -50,7 +50,9 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
         return self.filter(
             Q(city_id__in=user.city_ids())
             | Exists(
-                Partner.objects.filter(partnership=OuterRef("pk"), organization_id__in=org_ids)
+                Partner.objects.accepted().filter(
+                    partnership=OuterRef("pk"), organization_id__in=org_ids
+                )
             )
             | Exists(Participant.objects.filter(partnership=OuterRef("pk"), user=user))
         )
@@ -113,21 +115,37 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
         if not user.is_authenticated:
             return self.none()
         org_ids = user.organization_ids()
+        # The lead counts through its partner row, so only once it has accepted.
         return self.filter(
-            Q(lead_id__in=org_ids)
-            | Exists(
-                Partner.objects.filter(partnership=OuterRef("pk"), organization_id__in=org_ids)
+            Exists(
+                Partner.objects.accepted().filter(
+                    partnership=OuterRef("pk"), organization_id__in=org_ids
+                )
             )
             | Exists(Participant.objects.filter(partnership=OuterRef("pk"), user=user))
             # A former city employee may still be named contact; only current staff count.
             | Q(point_of_contact=user, city_id__in=user.city_ids())
         )
 
+    @staticmethod
+    def _lead_status() -> models.Subquery:
+        lead = Partner.objects.filter(
+            partnership=OuterRef("pk"), organization=OuterRef("lead_id")
+        ).values("status")[:1]
+        return models.Subquery(lead, output_field=models.CharField())
+
+    def with_lead_status(self) -> PartnershipQuerySet:
+        """Annotates ``lead_status``: whether the lead was invited, accepted or declined. Until
+        it accepted, the partnership is only proposed (:attr:`Partnership.is_proposed`)."""
+        return self.annotate(lead_status=self._lead_status())
+
     def portfolio_rows(self) -> models.QuerySet[Any, Any]:
         """A portfolio row's columns as plain values, for a page of rows: pathway and stage
         stay ids because their names come from the small, already loaded playbook tables."""
         return self.annotate(
-            next_checkin_due=self._next_checkin_due(), open_need_count=self._open_need_count()
+            next_checkin_due=self._next_checkin_due(),
+            open_need_count=self._open_need_count(),
+            lead_status=self._lead_status(),
         ).values(
             "pk",
             "title",
@@ -138,6 +156,7 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             "last_activity_at",
             "next_checkin_due",
             "open_need_count",
+            "lead_status",
         )
 
     def for_portfolio(self) -> PartnershipQuerySet:
@@ -255,25 +274,43 @@ class Partnership(models.Model):
         return reverse("partnerships:detail", args=[self.pk])
 
     def partner_organization_ids(self) -> set[int]:
-        """Ids of the lead and the other partner organizations (the city is not among them).
+        """Ids of the partner organizations that accepted, the lead among them once it has
+        (the city is not among them). An invited or declined organization sees nothing.
 
         Permission checks ask for these several times per page, so they are read once per
-        instance and kept on it. Whoever adds or removes a partner calls
+        instance and kept on it. Whoever adds, removes or answers for a partner calls
         :meth:`forget_partner_organizations`; a list that prefetched its partners hands them
         to :meth:`remember_partner_organizations` instead of a query per row.
         """
         cached = self.__dict__.get("_partner_organization_ids")
         if cached is None:
-            cached = set(self.partners.values_list("organization_id", flat=True))
-            cached.add(self.lead_id)
+            cached = set(self.partners.accepted().values_list("organization_id", flat=True))
             self._partner_organization_ids = cached
         return cached
 
     def remember_partner_organizations(self, partners: Iterable[Partner]) -> None:
-        """Fills the cache of :meth:`partner_organization_ids` from partners already loaded."""
-        self._partner_organization_ids = {partner.organization_id for partner in partners} | {
-            self.lead_id
+        """Fills the cache of :meth:`partner_organization_ids` from partners already loaded
+        (with their status)."""
+        self._partner_organization_ids = {
+            partner.organization_id
+            for partner in partners
+            if partner.status == Partner.Status.ACCEPTED
         }
+
+    @property
+    def is_proposed(self) -> bool:
+        """Proposed until the lead accepted; reads ``lead_status`` when a list annotated it."""
+        if "lead_status" not in self.__dict__:
+            self.__dict__["lead_status"] = (
+                self.partners.filter(organization_id=self.lead_id)
+                .values_list("status", flat=True)
+                .first()
+            )
+        return bool(self.__dict__["lead_status"] != Partner.Status.ACCEPTED)
+
+    @property
+    def lead_declined(self) -> bool:
+        return self.is_proposed and self.__dict__["lead_status"] == Partner.Status.DECLINED
 
     def forget_partner_organizations(self) -> None:
         """Drops the cache of :meth:`partner_organization_ids`, after the partners changed."""
@@ -298,8 +335,31 @@ class Partnership(models.Model):
         }[self.Cadence(self.cadence)]
 
 
+class PartnerQuerySet(models.QuerySet["Partner"]):
+    def accepted(self) -> PartnerQuerySet:
+        return self.filter(status=Partner.Status.ACCEPTED)
+
+    def invited(self) -> PartnerQuerySet:
+        return self.filter(status=Partner.Status.INVITED)
+
+    def awaiting(self, user: User) -> PartnerQuerySet:
+        """The invitations this person answers for: open ones to organizations they administer."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.invited().filter(organization_id__in=user.admin_organization_ids())
+
+
 class Partner(models.Model):
-    """An organization taking part in a partnership, and its share of the work."""
+    """An organization taking part in a partnership, and its share of the work.
+
+    Being added is an invitation: the organization's administrators accept or decline it,
+    and only an accepted partner sees the partnership's private sections or acts in it.
+    """
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="partners")
     organization = models.ForeignKey(
@@ -312,8 +372,18 @@ class Partner(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.INVITED
+    )
+    invited_at = models.DateTimeField(_("invited"), default=timezone.now)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
 
     history = HistoricalRecords()
+    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["joined_on", "pk"]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.http import Http404
 
 from core.models import Event, EventQuerySet
-from partnerships.models import Partnership
+from partnerships.models import Partner, Partnership
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -37,6 +37,11 @@ def is_participant(user: User, partnership: Partnership) -> bool:
     if not user.is_authenticated:
         return False
     return partnership.participants.filter(user=user).exists()
+
+
+def can_answer_invitation(user: User, partner: Partner) -> bool:
+    """An administrator of the invited organization accepts or declines for it."""
+    return user.is_authenticated and partner.organization_id in user.admin_organization_ids()
 
 
 def can_view(user: User, partnership: Partnership) -> bool:
@@ -122,9 +127,13 @@ def organizations_for(user: User, partnership: Partnership) -> list[int]:
 
 def get_visible_partnership_or_404(user: User, pk: int) -> Partnership:
     try:
-        partnership = Partnership.objects.select_related(
-            "city", "lead", "pathway", "stage", "point_of_contact"
-        ).get(pk=pk)
+        partnership = (
+            Partnership.objects.select_related(
+                "city", "lead", "pathway", "stage", "point_of_contact"
+            )
+            .with_lead_status()
+            .get(pk=pk)
+        )
     except Partnership.DoesNotExist:
         raise Http404 from None
     if not can_view(user, partnership):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnerships.views import manage, pages, portfolio
+from partnerships.views import invitations, manage, pages, portfolio
 
 app_name = "partnerships"
 
@@ -9,6 +9,25 @@ urlpatterns = [
     path("", portfolio.dashboard, name="dashboard"),
     path("portfolio.csv", portfolio.portfolio_export, name="portfolio_export"),
     path("mine/", portfolio.my_partnerships, name="my"),
+    # Invitations into a partnership, answered by the invited organization's administrators.
+    path("invitations/<int:partner_pk>/", invitations.invitation, name="invitation"),
+    path(
+        "invitations/<int:partner_pk>/accept/",
+        invitations.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "invitations/<int:partner_pk>/decline/",
+        invitations.invitation_decline,
+        name="invitation_decline",
+    ),
+    path(
+        "organizations/<int:org_pk>/invitations/",
+        invitations.organization_invitations,
+        name="organization_invitations",
+    ),
+    # The organization picker's search results (a fragment), for city staff.
+    path("organizations/search/", manage.organization_search, name="organization_search"),
     # The partnership page, one URL per section.
     path("<int:pk>/", pages.overview, name="detail"),
     path("<int:pk>/plan/", pages.plan, name="plan"),

@@ -72,7 +72,11 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
             pm.Partner.objects.get_or_create(
                 partnership=self,
                 organization=self.lead,
-                defaults={"role_description": "Leads the day-to-day work."},
+                # The personas' partnerships are under way: their lead said yes long ago.
+                defaults={
+                    "role_description": "Leads the day-to-day work.",
+                    "status": pm.Partner.Status.ACCEPTED,
+                },
             )
 
 
@@ -83,6 +87,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     partnership = factory.SubFactory(PartnershipFactory)
     organization = factory.SubFactory(OrganizationFactory)
     role_description = "Brings neighbourhood knowledge."
+    status = pm.Partner.Status.ACCEPTED
 
 
 class CheckInFactory(factory.django.DjangoModelFactory):

@@ -34,7 +34,7 @@ from partnerships.models import CheckIn, Partnership
 from playbook.models import Practice, Stage
 from tests import factories as f
 from tests.conftest import PERSONAS, World
-from tests.test_url_walk import EXPECTED, Scene, _bundle, all_routes
+from tests.test_url_walk import EXPECTED, Scene, _bundle, all_routes, invited_partner
 
 REJECT = "reject"
 ANY = "any"
@@ -69,6 +69,7 @@ def scene(world: World) -> Scene:
             organization=world.city, email="newcomer@example.org", invited_by=world.city_admin
         ),
         pathway_slug=pathway.slug,
+        invited=invited_partner(world),
     )
 
 
@@ -272,6 +273,9 @@ FORMS: dict[str, Form] = {
             "goal": Field("text"),
             "problem_statement": Field("text"),
             "lead_role": Field("text", required=False),
+            "new_lead_name": Field("text", required=False),
+            "new_lead_kind": Field("choice", required=False),
+            "new_lead_email": Field("text", required=False),
             "pathway": Field("id", required=False),
             "stage": Field("id", required=False),
             "status": Field("choice"),
@@ -350,7 +354,18 @@ FORMS: dict[str, Form] = {
                 ],
             ),
             "role_description": Field("text"),
+            "new_organization_name": Field("text", required=False),
+            "new_organization_kind": Field("choice", required=False),
+            "new_organization_email": Field("text", required=False),
         },
+    ),
+    # --- Answering an invitation: a button, and a decline with an optional reason
+    "partnerships:invitation_accept": Form(personas=("entrepreneur",), empty=ANY),
+    "partnerships:invitation_decline": Form(
+        personas=("entrepreneur",),
+        empty=ANY,
+        valid=lambda s: {"reason": "Not this year."},
+        fields={"reason": Field("text", required=False)},
     ),
     "partnerships:partner_edit": Form(
         personas=MANAGERS,
@@ -858,11 +873,11 @@ def test_an_empty_post_is_a_refused_form(key: str, persona: str, scene: Scene) -
     assert not outcome.problems, "\n".join(outcome.problems)
 
 
+# The forms on one partnership's URLs (an invitation's answer is on the invitation's).
 PARTNERSHIP_FORMS = [
     k
     for k in FORMS
-    if k.startswith(("partnerships:", "beneficiaries:"))
-    and k not in ("partnerships:create", "beneficiaries:invitation_accept")
+    if k.startswith(("partnerships:", "beneficiaries:")) and EXPECTED[k].partnership is not None
 ]
 
 
@@ -998,6 +1013,8 @@ def _list_urls(scene: Scene) -> list[tuple[str, str]]:
         ("city_staff", reverse("partnerships:portfolio_export")),
         ("entrepreneur", reverse("partnerships:my")),
         ("city_staff", reverse("partnerships:create")),
+        ("city_staff", reverse("partnerships:organization_search")),
+        ("city_staff", reverse("partnerships:partner_add", kwargs={"pk": pk})),
         ("entrepreneur", reverse("partnerships:progress", kwargs={"pk": pk})),
         ("entrepreneur", reverse("partnerships:checkins", kwargs={"pk": pk})),
         ("entrepreneur", reverse("partnerships:timeline", kwargs={"pk": pk})),

@@ -33,7 +33,7 @@ from partnerships.models import CheckIn, Partnership
 from playbook.models import Practice
 from tests import factories as f
 from tests.conftest import World
-from tests.test_url_walk import EXPECTED, Bundle, Scene, _bundle, all_routes
+from tests.test_url_walk import EXPECTED, Bundle, Scene, _bundle, all_routes, invited_partner
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -192,6 +192,7 @@ def planted(world: World) -> Planted:
             organization=world.city, email="newcomer@example.org", invited_by=world.city_admin
         ),
         pathway_slug=pathway.slug if pathway else "none",
+        invited=invited_partner(world),
     )
     return Planted(scene=scene, a=a)
 

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 import config.urls
 from accounts.models import Invitation, Membership, Organization
 from beneficiaries.models import ParticipantInvitation
-from partnerships.models import Partnership, PlanSection, PlanVersion, Responsibility
+from partnerships.models import Partner, Partnership, PlanSection, PlanVersion, Responsibility
 from tests import factories as f
 from tests.conftest import PERSONAS, World
 
@@ -78,6 +78,17 @@ class Scene:
     membership: Membership
     invitation: Invitation
     pathway_slug: str
+    # An open invitation into a partnership, which the entrepreneur answers for its lead.
+    invited: Partner
+
+
+def invited_partner(world: World) -> Partner:
+    """Riverton proposes a second partnership to the entrepreneur's organization."""
+    proposed = f.PartnershipFactory(title="Proposed", city=world.city, lead=world.enterprise)
+    partner = proposed.partners.get()
+    partner.status = Partner.Status.INVITED
+    partner.save(update_fields=["status"])
+    return partner
 
 
 def _bundle(partnership: Partnership, author: Any) -> Bundle:
@@ -123,6 +134,7 @@ def scene(world: World) -> Scene:
             organization=world.city, email="newcomer@example.org", invited_by=world.city_admin
         ),
         pathway_slug=pathway.slug if pathway else "no-pathway-seeded",
+        invited=invited_partner(world),
     )
 
 
@@ -246,6 +258,23 @@ EXPECTED: dict[str, Entry] = {
     "partnerships:create": fixed(
         each(404, city_staff=200, city_admin=200, other_city_staff=200, anonymous=LOGIN)
     ),
+    "partnerships:organization_search": fixed(
+        each(404, city_staff=200, city_admin=200, other_city_staff=200, anonymous=LOGIN)
+    ),
+    # --- Invitations into partnerships: the invited organization's administrators only
+    "partnerships:invitation": fixed(
+        each(404, entrepreneur=200, anonymous=LOGIN), lambda s: {"partner_pk": s.invited.pk}
+    ),
+    "partnerships:invitation_accept": fixed(
+        each(404, entrepreneur=200, anonymous=LOGIN), lambda s: {"partner_pk": s.invited.pk}
+    ),
+    "partnerships:invitation_decline": fixed(
+        each(404, entrepreneur=200, anonymous=LOGIN), lambda s: {"partner_pk": s.invited.pk}
+    ),
+    "partnerships:organization_invitations": fixed(
+        each(404, entrepreneur=200, anonymous=LOGIN),
+        lambda s: {"org_pk": s.world.enterprise.pk},
+    ),
     # --- One partnership's sections
     "partnerships:detail": on_partnership(SECTION),
     "partnerships:plan": on_partnership(SECTION),
@@ -359,6 +388,9 @@ READ_ONLY = frozenset(
         "partnerships:dashboard",
         "partnerships:portfolio_export",
         "partnerships:my",
+        "partnerships:organization_search",
+        "partnerships:invitation",
+        "partnerships:organization_invitations",
         "partnerships:detail",
         "partnerships:plan",
         "partnerships:plan_version",

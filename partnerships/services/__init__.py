@@ -29,8 +29,11 @@ from partnerships.services.evidence import (
 from partnerships.services.money import need_state, need_update
 from partnerships.services.partnership import (
     UPDATABLE_FIELDS,
+    NewOrganization,
     participant_add,
+    partner_accept,
     partner_add,
+    partner_decline,
     partner_remove,
     partner_update,
     partnership_archive,
@@ -47,6 +50,7 @@ from partnerships.services.plan import plan_publish
 
 __all__ = [
     "UPDATABLE_FIELDS",
+    "NewOrganization",
     "checkin_ensure_next",
     "checkin_record",
     "checkin_schedule",
@@ -60,7 +64,9 @@ __all__ = [
     "need_state",
     "need_update",
     "participant_add",
+    "partner_accept",
     "partner_add",
+    "partner_decline",
     "partner_remove",
     "partner_update",
     "partnership_archive",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -10,9 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization
+from accounts import services as accounts_services
+from accounts.models import Invitation, Organization
 from core.history import attribute
 from core.versioning import StaleEdit, save_versioned
+from partnerships import mail
 from partnerships import permissions as perms
 from partnerships.events import Action
 from partnerships.models import (
@@ -53,12 +56,59 @@ def _public_needs_summary(visibility: str, public_summary: str) -> None:
         )
 
 
+@dataclass(frozen=True)
+class NewOrganization:
+    """An organization that is not on Tandem yet, as the city knows it: invited by e-mail."""
+
+    name: str
+    kind: str
+    email: str
+
+
+def _invite_new_organization(
+    actor: User, city: Organization, new: NewOrganization, prefix: str
+) -> Invitation:
+    """The organization created and its first administrator invited; the e-mail is ours."""
+    try:
+        return accounts_services.organization_invite_new(
+            actor=actor,
+            city=city,
+            name=new.name,
+            kind=new.kind,
+            email=new.email,
+            send_email=False,
+        )
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        # The form asks for these as ``<prefix>_name`` and so on.
+        raise ValidationError(
+            {f"{prefix}_{field}": messages for field, messages in error.message_dict.items()}
+        ) from error
+
+
+def _announce_invitation(partner: Partner, invitation: Invitation | None) -> None:
+    """After the commit: the organization's administrators hear of it, or, for an
+    organization new to Tandem, the address invited to administer it."""
+    partner_id = partner.pk
+    if invitation is None:
+        transaction.on_commit(lambda: mail.partner_invitation_send(partner_id=partner_id))
+    else:
+        invitation_id = invitation.pk
+        transaction.on_commit(
+            lambda: mail.new_organization_invitation_send(
+                partner_id=partner_id, invitation_id=invitation_id
+            )
+        )
+
+
 @transaction.atomic
 def partnership_create(
     *,
     actor: User,
     city: Organization,
-    lead: Organization,
+    lead: Organization | None = None,
+    new_lead: NewOrganization | None = None,
     title: str,
     goal: str,
     problem_statement: str,
@@ -82,7 +132,18 @@ def partnership_create(
     _public_needs_summary(visibility, public_summary)
     if not city.is_city:
         raise ValidationError({"city": _("Choose a city government.")})
-    if lead.is_city:
+    if (lead is None) == (new_lead is None):
+        raise ValidationError(
+            {
+                "lead": _(
+                    "Choose the lead partner from the search, or invite one that is not on "
+                    "Tandem yet, not both."
+                )
+                if lead is not None
+                else _("Choose the lead partner, or invite one that is not on Tandem yet.")
+            }
+        )
+    if lead is not None and lead.is_city:
         raise ValidationError({"lead": _("The lead partner must be a social enterprise or group.")})
     if stage is not None and pathway is not None and stage.pathway_id != pathway.pk:
         raise ValidationError({"stage": _("This stage belongs to another pathway.")})
@@ -95,6 +156,11 @@ def partnership_create(
         raise ValidationError(
             {"point_of_contact": _("The point of contact must work for the city.")}
         )
+    invitation = None
+    if new_lead is not None:
+        invitation = _invite_new_organization(actor, city, new_lead, "new_lead")
+        lead = invitation.organization
+    assert lead is not None
 
     partnership = attribute(
         Partnership(
@@ -119,17 +185,21 @@ def partnership_create(
     )
     partnership.full_clean()
     partnership.save()
-    attribute(
+    # The lead is invited like any partner: the partnership is proposed until it accepts.
+    lead_partner = attribute(
         Partner(
             partnership=partnership,
             organization=lead,
             role_description=lead_role.strip() or _("Leads the work."),
             joined_on=partnership.start_date,
             added_by=actor,
+            status=Partner.Status.INVITED,
+            invited_at=now,
         ),
         actor,
         at,
-    ).save()
+    )
+    lead_partner.save()
     if stage is not None:
         StageChange.objects.create(
             partnership=partnership,
@@ -147,6 +217,8 @@ def partnership_create(
         data={"title": partnership.title, "lead_id": lead.pk},
         at=now,
     )
+    # The created event names the lead: it says the invitation too.
+    _announce_invitation(lead_partner, invitation)
     checkin_ensure_next(partnership=partnership, at=now)
     return partnership
 
@@ -324,41 +396,165 @@ def partnership_move_stage(
 # --- Partners and responsibilities ----------------------------------------------
 
 
+def _record_invited(
+    partnership: Partnership, actor: User, partner: Partner, *, at: datetime
+) -> None:
+    organization = partner.organization
+    record(
+        partnership,
+        actor,
+        Action.PARTNER_INVITED,
+        target=partner,
+        data={
+            "organization_id": organization.pk,
+            "organization": organization.name,
+            "lead": organization.pk == partnership.lead_id,
+        },
+        at=at,
+    )
+
+
 @transaction.atomic
 def partner_add(
     *,
     actor: User,
     partnership: Partnership,
-    organization: Organization,
     role_description: str,
+    organization: Organization | None = None,
+    new_organization: NewOrganization | None = None,
     at: datetime | None = None,
 ) -> Partner:
+    """Invite an organization into the partnership: one on Tandem, or one new to it by e-mail.
+
+    Its administrators accept or decline; until they accept it sees nothing private. An
+    organization that declined may be invited again.
+    """
     now = moment(at)
     require(perms.can_manage(actor, partnership))
     required_text({"role_description": role_description})
-    if organization.pk == partnership.city_id:
-        raise ValidationError({"organization": _("The city is already part of this partnership.")})
-    if partnership.partners.filter(organization=organization).exists():
-        raise ValidationError({"organization": _("This organization is already a partner.")})
-    partner = attribute(
-        Partner(
-            partnership=partnership,
-            organization=organization,
-            role_description=role_description.strip(),
-            joined_on=timezone.localdate(now),
-            added_by=actor,
-        ),
-        actor,
-        at,
-    )
-    partner.save()
+    if (organization is None) == (new_organization is None):
+        raise ValidationError(
+            {
+                "organization": _(
+                    "Choose an organization from the search, or invite one that is not on "
+                    "Tandem yet, not both."
+                )
+                if organization is not None
+                else _("Choose an organization, or invite one that is not on Tandem yet.")
+            }
+        )
+    invitation = None
+    existing = None
+    if organization is not None:
+        if organization.pk == partnership.city_id:
+            raise ValidationError(
+                {"organization": _("The city is already part of this partnership.")}
+            )
+        existing = (
+            partnership.partners.select_for_update().filter(organization=organization).first()
+        )
+        if existing is not None and existing.status != Partner.Status.DECLINED:
+            raise ValidationError(
+                {
+                    "organization": _("This organization is already a partner.")
+                    if existing.status == Partner.Status.ACCEPTED
+                    else _("This organization has already been invited.")
+                }
+            )
+    else:
+        assert new_organization is not None
+        invitation = _invite_new_organization(
+            actor, partnership.city, new_organization, "new_organization"
+        )
+        organization = invitation.organization
+    partner = existing or Partner(partnership=partnership, organization=organization)
+    # Invited again after declining: the earlier answer stays in the history.
+    partner.role_description = role_description.strip()
+    partner.joined_on = timezone.localdate(now)
+    partner.added_by = actor
+    partner.status = Partner.Status.INVITED
+    partner.invited_at = now
+    partner.responded_at = None
+    partner.responded_by = None
+    partner.decline_reason = ""
+    attribute(partner, actor, at).save()
     partnership.forget_partner_organizations()
+    _record_invited(partnership, actor, partner, at=now)
+    _announce_invitation(partner, invitation)
+    return partner
+
+
+def _open_invitation(actor: User, partner: Partner) -> Partner:
+    require(perms.can_answer_invitation(actor, partner))
+    locked = Partner.objects.select_for_update().select_related("organization").get(pk=partner.pk)
+    if locked.status != Partner.Status.INVITED:
+        raise ValidationError(_("This invitation has already been answered."), code="answered")
+    return locked
+
+
+def _answered(partner: Partner, locked: Partner) -> None:
+    """The caller's instances show the answer too."""
+    for name in ("status", "responded_at", "responded_by_id", "decline_reason", "joined_on"):
+        setattr(partner, name, getattr(locked, name))
+    partner.partnership.forget_partner_organizations()
+    partner.partnership.__dict__.pop("lead_status", None)
+
+
+@transaction.atomic
+def partner_accept(*, actor: User, partner: Partner, at: datetime | None = None) -> Partner:
+    """An administrator of the invited organization says yes: from now on it is a partner."""
+    now = moment(at)
+    locked = _open_invitation(actor, partner)
+    locked.status = Partner.Status.ACCEPTED
+    locked.responded_at = now
+    locked.responded_by = actor
+    locked.joined_on = timezone.localdate(now)
+    attribute(locked, actor, at).save(
+        update_fields=["status", "responded_at", "responded_by", "joined_on"]
+    )
+    _answered(partner, locked)
     record(
-        partnership,
+        partner.partnership,
         actor,
-        Action.PARTNER_ADDED,
-        target=partner,
-        data={"organization_id": organization.pk, "organization": organization.name},
+        Action.PARTNER_ACCEPTED,
+        target=locked,
+        data={"organization_id": locked.organization_id, "organization": locked.organization.name},
+        at=now,
+    )
+    return partner
+
+
+DECLINE_REASON_LIMIT = 2000
+
+
+@transaction.atomic
+def partner_decline(
+    *, actor: User, partner: Partner, reason: str = "", at: datetime | None = None
+) -> Partner:
+    """An administrator of the invited organization says no, with a reason if they like; the
+    city reads it on the partnership's page."""
+    now = moment(at)
+    locked = _open_invitation(actor, partner)
+    reason = (reason or "").strip()
+    if len(reason) > DECLINE_REASON_LIMIT:
+        raise ValidationError(
+            {"reason": _("Use at most %(limit)d characters.") % {"limit": DECLINE_REASON_LIMIT}}
+        )
+    locked.status = Partner.Status.DECLINED
+    locked.responded_at = now
+    locked.responded_by = actor
+    locked.decline_reason = reason
+    attribute(locked, actor, at).save(
+        update_fields=["status", "responded_at", "responded_by", "decline_reason"]
+    )
+    _answered(partner, locked)
+    # The reason is for the city, on the partnership's page, not for the whole timeline.
+    record(
+        partner.partnership,
+        actor,
+        Action.PARTNER_DECLINED,
+        target=locked,
+        data={"organization_id": locked.organization_id, "organization": locked.organization.name},
         at=now,
     )
     return partner

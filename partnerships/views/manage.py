@@ -20,9 +20,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from core.forms import bind, handle, require_GET_or_POST
 from core.http import AuthenticatedHttpRequest
@@ -50,6 +52,14 @@ from partnerships.forms import (
 from partnerships.models import Measurement, Partnership, ProgressUpdate
 
 TEMPLATE_DIR = "partnerships/manage"
+
+# The fields of an organization invited by e-mail, which the pages group on their own.
+NEW_ORGANIZATION_FIELDS = (
+    "new_organization_name",
+    "new_organization_kind",
+    "new_organization_email",
+)
+NEW_LEAD_FIELDS = ("new_lead_name", "new_lead_kind", "new_lead_email")
 
 
 def _section_url(name: str, partnership: Partnership) -> str:
@@ -119,9 +129,17 @@ def partnership_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         form,
         lambda data: services.partnership_create(actor=user, **data),
         template=f"{TEMPLATE_DIR}/partnership_create.html",
-        context=lambda _result: {"form": form, "lead_search": lead_search},
+        context=lambda _result: {
+            "form": form,
+            "lead_search": lead_search,
+            "search": lead_search,
+            "picker_field": "lead",
+            "new_fields": list(NEW_LEAD_FIELDS),
+        },
         success_url=lambda created: created.get_absolute_url(),
-        success_message=_("The partnership has been created."),
+        success_message=_(
+            "The partnership has been created. It is proposed until the lead partner accepts."
+        ),
     )
 
 
@@ -199,16 +217,65 @@ def partner_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = perms.get_visible_partnership_or_404(request.user, pk)
     if not perms.can_manage(request.user, partnership):
         raise PermissionDenied
+    search = _search_text(request)
     return _manage_page(
         request,
         partnership,
-        bind(request, PartnerAddForm, partnership=partnership),
+        bind(request, PartnerAddForm, partnership=partnership, search=search),
         partial(services.partner_add, partnership=partnership),
-        title=_("Add a partner"),
-        intro=_("Partnerships grow: bring in the organizations whose help the work needs."),
-        submit=_("Add the partner"),
-        done=lambda partner: _("%s has joined the partnership.") % partner.organization.name,
+        title=_("Invite a partner"),
+        intro=_(
+            "Partnerships grow: bring in the organizations whose help the work needs. "
+            "Their administrators accept or decline; until they accept they see only the "
+            "title, the city and the goal."
+        ),
+        submit=_("Send the invitation"),
+        done=lambda partner: (
+            _("%s has been invited. It joins once its administrators accept.")
+            % partner.organization.name
+        ),
+        template="partner_add.html",
+        search=search,
+        picker_field="organization",
+        new_fields=list(NEW_ORGANIZATION_FIELDS),
     )
+
+
+def _bounded_id(value: str) -> int:
+    """An id from the query string; anything that cannot be one is "not found"."""
+    if not value.isdigit() or len(value) > 15:
+        raise Http404
+    return int(value)
+
+
+@require_safe
+@login_required
+def organization_search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The picker's results as a fragment: at most a handful of organizations by name (and
+    kind), those this city staff member may invite. A page without JavaScript gets the same
+    list from its own search form."""
+    user = request.user
+    search = _search_text(request)
+    partnership_id = request.GET.get("partnership", "")
+    if partnership_id:
+        partnership = perms.get_visible_partnership_or_404(user, _bounded_id(partnership_id))
+        if not perms.can_manage(user, partnership):
+            raise Http404
+        form: forms.BaseForm = PartnerAddForm(partnership=partnership, search=search)
+        name = "organization"
+    else:
+        if not perms.can_create_any_partnership(user):
+            raise Http404
+        form = PartnershipCreateForm(user=user, lead_search=search)
+        name = "lead"
+    response = render(
+        request,
+        f"{TEMPLATE_DIR}/_organization_results.html",
+        {"field": form[name], "search": search},
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -69,6 +69,7 @@ def _access(request: AuthenticatedHttpRequest, partnership: Partnership) -> dict
     """What this person may do here, decided once so templates never decide."""
     user = request.user
     return {
+        "city": perms.is_city_staff(user, partnership),
         "manage": perms.can_manage(user, partnership),
         "contribute": perms.can_contribute(user, partnership),
         "see_money": perms.can_see_money(user, partnership),

@@ -41,6 +41,7 @@ from partnerships import permissions as perms
 from partnerships.filters import PortfolioFilter, order_portfolio
 from partnerships.models import Experiment, Participant, Partner, Partnership, Responsibility
 from partnerships.spreadsheet import BOM, csv_writer, spreadsheet_safe
+from partnerships.views.invitations import awaiting
 from playbook.names import PlaybookNames
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ def _portfolio_rows(values: Iterable[dict[str, Any]], names: PlaybookNames) -> l
             pathway_stage = f"{pathway_stage} · {names.stages[row['stage_id']]}"
         row["pathway_stage"] = pathway_stage
         row["status_label"] = status_labels.get(row["status"], row["status"])
+        # Proposed until the lead accepted the invitation.
+        row["proposed"] = row["lead_status"] != Partner.Status.ACCEPTED
         due: date | None = row["next_checkin_due"]
         row["checkin_iso"] = due.isoformat() if due else ""
         row["checkin_text"] = _localized_date(due, language) if due else ""
@@ -247,6 +250,7 @@ def _my_partnerships_queryset(user: User, today: date) -> QuerySet[Partnership]:
         Partnership.objects.involving(user)
         .select_related("city", "lead", "pathway", "stage")
         .with_next_checkin()
+        .with_lead_status()
         .prefetch_related(
             Prefetch(
                 "responsibilities",
@@ -256,7 +260,7 @@ def _my_partnerships_queryset(user: User, today: date) -> QuerySet[Partnership]:
             Prefetch("experiments", queryset=running_late, to_attr="overdue_experiments"),
             Prefetch(
                 "partners",
-                queryset=Partner.objects.only("pk", "partnership_id", "organization_id"),
+                queryset=Partner.objects.only("pk", "partnership_id", "organization_id", "status"),
                 to_attr="partner_rows",
             ),
             Prefetch(
@@ -296,6 +300,7 @@ def my_partnerships(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "page_obj": page_obj,
         "rows": rows,
+        "invitations": list(awaiting(user)),
         "today": today,
         "can_see_portfolio": perms.can_see_portfolio(user),
     }

@@ -56,7 +56,7 @@ def test_load_demo_prints_every_login_and_builds_the_world() -> None:
         assert person.email in output
     assert output.count(PASSWORD) == len(PEOPLE)
     assert Organization.objects.count() == 13
-    assert User.objects.count() == len(PEOPLE) == 18
+    assert User.objects.count() == len(PEOPLE) == 19
     assert User.objects.get(email="admin@tandem.example").is_superuser
     assert set(
         User.objects.filter(memberships__organization__slug="ciudad-de-valle-alto").values_list(

@@ -284,10 +284,10 @@ def test_city_staff_creates_a_partnership_with_pathway_and_stage(
 def test_create_page_hides_the_city_choice_when_the_person_has_one_city(
     client_as: Any, world: World
 ) -> None:
-    response = client_as("city_staff").get(url("create", world))
+    response = client_as("city_staff").get(url("create", world) + "?q=o")
 
     assert f'type="hidden" name="city" value="{world.city.pk}"'.encode() in response.content
-    # A city cannot lead; the lead list offers the other organizations only.
+    # A city cannot lead; the lead search offers the other organizations only.
     assert world.enterprise.name.encode() in response.content
     assert b"City of Lakeside" not in response.content
 
@@ -584,7 +584,8 @@ def test_manager_adds_a_partner(client_as: Any, world: World) -> None:
     assert response.status_code == 302
     partner = world.partnership.partners.get(organization=world.outsider_org)
     assert partner.role_description == "Lends the kitchen."
-    assert activities(world.partnership, Action.PARTNER_ADDED) == 1
+    assert partner.status == Partner.Status.INVITED
+    assert activities(world.partnership, Action.PARTNER_INVITED) == 1
 
 
 def test_partner_add_offers_neither_the_city_nor_existing_partners(

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts.models import Organization, User
+from accounts.models import Membership, Organization, User
 from core.models import Event
 from partnerships import permissions as perms
 from partnerships import services
@@ -135,6 +135,17 @@ def _with_partner(world: World) -> dict[str, Any]:
     return {"partner": f.PartnerFactory(partnership=world.partnership, organization=org)}
 
 
+def _with_invited_outsider(world: World) -> dict[str, Any]:
+    """The outsider's organization invited into the partnership, the outsider its admin."""
+    Membership.objects.filter(user=world.outsider).update(role=Membership.Role.ADMIN)
+    partner = f.PartnerFactory(
+        partnership=world.partnership,
+        organization=world.outsider_org,
+        status=Partner.Status.INVITED,
+    )
+    return {"partner": partner}
+
+
 def _with_new_org(world: World) -> dict[str, Any]:
     return {"organization": f.OrganizationFactory(kind=Organization.Kind.FUNDER)}
 
@@ -230,7 +241,7 @@ CASES: dict[str, Case] = {
     ),
     "partner_add": Case(
         allowed=MANAGERS,
-        verb=Action.PARTNER_ADDED,
+        verb=Action.PARTNER_INVITED,
         prepare=_with_new_org,
         call=lambda w, actor, ctx: services.partner_add(
             actor=actor,
@@ -245,6 +256,20 @@ CASES: dict[str, Case] = {
         prepare=lambda w: {"person": f.UserFactory()},
         call=lambda w, actor, ctx: services.participant_add(
             actor=actor, partnership=w.partnership, user=ctx["person"], role="reviewer"
+        ),
+    ),
+    "partner_accept": Case(
+        allowed=["outsider"],
+        verb=Action.PARTNER_ACCEPTED,
+        prepare=_with_invited_outsider,
+        call=lambda w, actor, ctx: services.partner_accept(actor=actor, partner=ctx["partner"]),
+    ),
+    "partner_decline": Case(
+        allowed=["outsider"],
+        verb=Action.PARTNER_DECLINED,
+        prepare=_with_invited_outsider,
+        call=lambda w, actor, ctx: services.partner_decline(
+            actor=actor, partner=ctx["partner"], reason="Our hall is booked all year."
         ),
     ),
     "partner_update": Case(
@@ -485,8 +510,9 @@ def test_every_service_has_a_case() -> None:
         and not name.startswith("_")
         and getattr(value, "__module__", "").startswith(f"{services.__name__}.")
     }
-    # The sweep's helper takes no actor; it has tests of its own below.
-    assert public - {"checkin_ensure_next"} == set(CASES)
+    # The sweep's helper takes no actor; it has tests of its own below. NewOrganization is
+    # what partner_add and partnership_create take to invite by e-mail.
+    assert public - {"checkin_ensure_next", "NewOrganization"} == set(CASES)
 
 
 @pytest.mark.parametrize(("name", "persona"), ALLOWED)
@@ -785,18 +811,26 @@ def test_a_partnership_without_a_pathway_takes_the_pathway_of_its_first_stage(
 # --- Partners and responsibilities ----------------------------------------------------------------
 
 
-def test_a_new_partners_people_can_open_the_partnership_at_once(world: World) -> None:
+def test_a_new_partners_people_can_open_the_partnership_once_it_accepted(world: World) -> None:
     funder = f.OrganizationFactory(kind=Organization.Kind.FUNDER)
     funder_person = f.UserFactory()
     f.MembershipFactory(user=funder_person, organization=funder)
     assert not perms.can_view(funder_person, world.partnership)
 
-    services.partner_add(
+    partner = services.partner_add(
         actor=world.city_staff,
         partnership=world.partnership,
         organization=funder,
         role_description="Funds the vans",
     )
+    # Invited is not yet in: the funder's people see nothing until it accepts.
+    assert not perms.can_view(funder_person, world.partnership)
+    assert not perms.can_see_money(funder_person, world.partnership)
+    f.MembershipFactory(user=f.UserFactory(), organization=funder)
+    funder_admin = f.UserFactory()
+    f.MembershipFactory(user=funder_admin, organization=funder, role=Membership.Role.ADMIN)
+
+    services.partner_accept(actor=funder_admin, partner=partner)
 
     # The same instance: its cached partner list must not hide the new partner.
     assert perms.can_contribute(funder_person, world.partnership)
@@ -935,7 +969,7 @@ def _scheduled(partnership: Partnership) -> list[CheckIn]:
 
 
 def _new_partnership(world: World, cadence: str = Partnership.Cadence.MONTHLY) -> Partnership:
-    return services.partnership_create(
+    partnership = services.partnership_create(
         actor=world.city_staff,
         city=world.city,
         lead=world.enterprise,
@@ -944,6 +978,8 @@ def _new_partnership(world: World, cadence: str = Partnership.Cadence.MONTHLY) -
         problem_statement="Old houses lose heat.",
         cadence=cadence,
     )
+    services.partner_accept(actor=world.entrepreneur, partner=partnership.partners.get())
+    return partnership
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Organization, User
+from accounts.models import Membership, Organization, User
 from partnerships import permissions as perms
 from partnerships import services
 from partnerships.models import Participant, Partnership
@@ -104,17 +104,27 @@ def test_visibility_composes_with_the_portfolio_annotations(city_map: Map) -> No
     assert rows == {"Community meals for older neighbours": 2, "Bike repair for teens": 0}
 
 
-def test_a_new_partner_organizations_people_see_the_partnership(world: World) -> None:
+def test_a_new_partner_organizations_people_see_the_partnership_once_it_accepted(
+    world: World,
+) -> None:
     assert not Partnership.objects.visible_to(world.outsider).exists()
+    admin = f.UserFactory()
+    f.MembershipFactory(user=admin, organization=world.outsider_org, role=Membership.Role.ADMIN)
 
-    services.partner_add(
+    partner = services.partner_add(
         actor=world.city_admin,
         partnership=world.partnership,
         organization=world.outsider_org,
         role_description="Lends its hall",
     )
+    assert not Partnership.objects.visible_to(world.outsider).exists()
+    assert not Partnership.objects.involving(world.outsider).exists()
+    assert not Partnership.objects.visible_to(admin).exists()
+
+    services.partner_accept(actor=admin, partner=partner)
 
     assert list(Partnership.objects.visible_to(world.outsider)) == [world.partnership]
+    assert list(Partnership.objects.involving(world.outsider)) == [world.partnership]
 
 
 def test_a_removed_partners_people_lose_sight_of_it(world: World) -> None:

@@ -1,0 +1,91 @@
+"""The e-mails partnerships send, after the change they tell of has been committed.
+
+Each function takes ids, loads what it needs and sends: a retried call sends again, so
+callers queue it once with ``transaction.on_commit``. Subjects name no partnership, city
+or person (private data stays out of subjects); the body does, for the people invited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.utils import build_absolute_uri
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Invitation, Membership, User
+from accounts.services import invitation_accept_url
+from partnerships.models import Partner
+
+
+def _send(*, to: str, subject: str, template: str, context: dict[str, Any]) -> None:
+    text = render_to_string(f"partnerships/email/{template}.txt", context)
+    html = render_to_string(f"partnerships/email/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[to]
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def _partner(partner_id: int) -> Partner | None:
+    return (
+        Partner.objects.select_related("partnership__city", "organization", "added_by")
+        .filter(pk=partner_id, status=Partner.Status.INVITED)
+        .first()
+    )
+
+
+def partner_invitation_send(*, partner_id: int) -> None:
+    """Tell each administrator of the invited organization, in their own language."""
+    partner = _partner(partner_id)
+    if partner is None:
+        return  # answered or withdrawn in the meantime: nothing left to ask
+    admins = User.objects.filter(
+        is_active=True,
+        memberships__organization_id=partner.organization_id,
+        memberships__role=Membership.Role.ADMIN,
+    ).distinct()
+    answer_url = build_absolute_uri(
+        None, reverse("partnerships:invitation", kwargs={"partner_pk": partner.pk})
+    )
+    for admin in admins:
+        with translation.override(admin.preferred_language):
+            _send(
+                to=admin.email,
+                subject=_("Your organization is invited to a partnership"),
+                template="partner_invitation",
+                context={
+                    "partner": partner,
+                    "partnership": partner.partnership,
+                    "is_lead": partner.organization_id == partner.partnership.lead_id,
+                    "answer_url": answer_url,
+                    "recipient": admin,
+                },
+            )
+
+
+def new_organization_invitation_send(*, partner_id: int, invitation_id: int) -> None:
+    """Invite the first administrator of an organization new to Tandem, saying which city
+    invites it into which partnership. It goes out in the inviter's language: the address
+    has no account, so no preference of its own."""
+    partner = _partner(partner_id)
+    invitation = Invitation.objects.pending().filter(pk=invitation_id).first()
+    if partner is None or invitation is None:
+        return
+    _send(
+        to=invitation.email,
+        subject=_("You are invited to join Tandem"),
+        template="new_organization_invitation",
+        context={
+            "partner": partner,
+            "partnership": partner.partnership,
+            "is_lead": partner.organization_id == partner.partnership.lead_id,
+            "invitation": invitation,
+            "accept_url": invitation_accept_url(invitation),
+        },
+    )
