@@ -10,25 +10,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import import_module
 from io import StringIO
 from types import SimpleNamespace
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from accounts.models import Invitation, Membership
+from beneficiaries.models import ParticipantInvitation
 from demo.people import PASSWORD
 from partnerships import models as pm
 from playbook.models import ModelPathway
+from tests import factories as f
 from tests.conftest import World
 from tests.e2e.conftest import Console
 from tests.e2e.test_workspace_flows import assert_console_clean, log_in
 from tests.test_url_walk import Bundle, Scene, _expected, _url, all_routes
+
+seed_playbook = import_module("playbook.migrations.0002_seed_playbook_content").load_content
 
 WIDTH, HEIGHT = 360, 740
 # The site header and the section tabs end above this line of the first screen.
@@ -127,7 +133,17 @@ def _demo_scene(walker: Walker) -> Scene:
         .first(),
         responsibility=pm.Responsibility.objects.filter(partnership=partnership).first(),
         plan_version=pm.PlanVersion.objects.filter(partnership=partnership).latest("number"),
+        participant_invitation=ParticipantInvitation.objects.create(
+            partnership=partnership, email="invitee@example.net", invited_by=membership.user
+        ),
+        measurement=pm.Measurement.objects.filter(indicator__partnership=partnership).first(),
+        progress_update=pm.ProgressUpdate.objects.filter(partnership=partnership).first(),
     )
+    # An open invitation into another partnership of the city, for the lead to answer.
+    proposed = f.PartnershipFactory(title="Proposed", city=city, lead=partnership.lead)
+    invited = proposed.partners.get()
+    invited.status = pm.Partner.Status.INVITED
+    invited.save(update_fields=["status"])
     invitation = Invitation.objects.create(
         organization=city,
         email=f"newcomer-{walker.persona}@example.org",
@@ -136,11 +152,12 @@ def _demo_scene(walker: Walker) -> Scene:
     pathway = ModelPathway.objects.order_by("order").first()
     assert pathway is not None and None not in vars(bundle).values(), vars(bundle)
     scene = SimpleNamespace(
-        world=SimpleNamespace(city=city),
+        world=SimpleNamespace(city=city, enterprise=partnership.lead),
         mine=bundle,
         membership=membership,
         invitation=invitation,
         pathway_slug=pathway.slug,
+        invited=invited,
     )
     return cast(Scene, scene)
 
@@ -219,12 +236,13 @@ def _walk(browser: Browser, live_url: str, walker: Walker) -> list[str]:
     return problems
 
 
-# The demo needs the playbook that migrations seed, which an earlier browser test's flush
-# may have emptied: serialized_rollback puts it back.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_every_page_fits_a_phone_for_the_demo_people_in_spanish_and_english(
     browser: Browser, live_server: Any
 ) -> None:
+    # The demo needs the playbook that migrations seed, which an earlier browser test's
+    # flush may have emptied (under pytest-xdist, whichever ran before on this worker).
+    seed_playbook(django_apps, None)
     call_command("load_demo", stdout=StringIO())
 
     problems = []
