@@ -54,6 +54,16 @@ class InvitationForm(forms.Form):
     )
 
 
+class OrganizationMFAForm(forms.Form):
+    # One button sends "yes" (require it) or "no" (stop requiring it).
+    requires_mfa = forms.TypedChoiceField(
+        label=_("Two-factor authentication"),
+        choices=[("yes", _("Required")), ("no", _("Not required"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.HiddenInput,
+    )
+
+
 class MembershipRoleForm(forms.Form):
     # Any text: the service says "choose one of the listed roles", the one message the
     # organization's page shows at its top for a refused role.
