@@ -231,6 +231,10 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = SITE_NAME
+MFA_FORMS = {
+    "add_webauthn": "accounts.forms.AddPasskeyForm",
+    "edit_webauthn": "accounts.forms.EditPasskeyForm",
+}
 # A person's signed-in sessions (allauth.usersessions) are recorded when they sign in;
 # tracking every request would write to the database on each page.
 USERSESSIONS_TRACK_ACTIVITY = False
