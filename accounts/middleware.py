@@ -18,9 +18,7 @@ from accounts.models import User
 # The pages a person who still has to enrol may open: the enrolment itself (allauth's MFA
 # pages, and the password check some of them ask for first), signing out, the language
 # switch and the health check.
-ALLOWED_NAMES = frozenset(
-    {"account_logout", "account_reauthenticate", "set_language", "healthz"}
-)
+ALLOWED_NAMES = frozenset({"account_logout", "account_reauthenticate", "set_language", "healthz"})
 ALLOWED_PREFIXES = ("mfa_",)
 # The authenticators that are a second factor; recovery codes only stand in for one.
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)

@@ -154,7 +154,10 @@ def test_a_recovery_code_signs_in_once(world: World) -> None:
 
     assert response.status_code == 200
     assert not signed_in(second)
-    assert code not in RecoveryCodes(Authenticator.objects.get(pk=recovery.instance.pk)).get_unused_codes()
+    assert (
+        code
+        not in RecoveryCodes(Authenticator.objects.get(pk=recovery.instance.pk)).get_unused_codes()
+    )
 
 
 def test_the_profile_links_to_two_factor_authentication_and_sessions(world: World) -> None:
@@ -284,9 +287,7 @@ def test_a_member_with_an_authenticator_app_goes_on(world: World) -> None:
 def test_the_administrator_who_requires_it_is_asked_too(world: World) -> None:
     client = Client()
     client.force_login(world.city_admin)
-    client.post(
-        reverse("accounts:organization_mfa", args=[world.city.pk]), {"requires_mfa": "yes"}
-    )
+    client.post(reverse("accounts:organization_mfa", args=[world.city.pk]), {"requires_mfa": "yes"})
 
     assert client.get(reverse("partnerships:dashboard"))["Location"] == reverse("mfa_index")
 

@@ -31,7 +31,9 @@ def _confirm_password(page: Page) -> None:
 
 def _log_out(page: Page) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")
+    ).to_be_visible()
 
 
 def test_enrol_an_authenticator_app_then_sign_in_with_password_and_code(
