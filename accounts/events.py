@@ -16,6 +16,7 @@ class Action:
     ORGANIZATION_CREATED = "accounts.organization.created"
     ORGANIZATION_APPROVED = "accounts.organization.approved"
     ORGANIZATION_DECLINED = "accounts.organization.declined"
+    ORGANIZATION_MFA_CHANGED = "accounts.organization.mfa_changed"
     MEMBER_JOINED = "accounts.membership.joined"
     MEMBER_ROLE_CHANGED = "accounts.membership.role_changed"
     MEMBER_REMOVED = "accounts.membership.removed"
@@ -52,6 +53,13 @@ def _organization_approved(event: Event) -> str:
 @renders(Action.ORGANIZATION_DECLINED)
 def _organization_declined(event: Event) -> str:
     return _("declined the organization's registration")
+
+
+@renders(Action.ORGANIZATION_MFA_CHANGED)
+def _organization_mfa_changed(event: Event) -> str:
+    if event.data["requires_mfa"]:
+        return _("required two-factor authentication of every member")
+    return _("stopped requiring two-factor authentication")
 
 
 @renders(Action.MEMBER_JOINED)

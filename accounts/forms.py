@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.mfa.webauthn.forms import AddWebAuthnForm, EditWebAuthnForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +57,16 @@ class InvitationForm(forms.Form):
     )
 
 
+class OrganizationMFAForm(forms.Form):
+    # One button sends "yes" (require it) or "no" (stop requiring it).
+    requires_mfa = forms.TypedChoiceField(
+        label=_("Two-factor authentication"),
+        choices=[("yes", _("Required")), ("no", _("Not required"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.HiddenInput,
+    )
+
+
 class MembershipRoleForm(forms.Form):
     # Any text: the service says "choose one of the listed roles", the one message the
     # organization's page shows at its top for a refused role.
@@ -74,3 +87,19 @@ class PreferencesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         choice(self, "preferred_language").choices = settings.LANGUAGES
+
+
+# allauth's passkey forms, with the labels its Spanish lacks (settings.MFA_FORMS).
+class AddPasskeyForm(AddWebAuthnForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name")
+        self.fields["name"].help_text = _("To tell your keys apart, e.g. “Work laptop”.")
+        if "passwordless" in self.fields:
+            self.fields["passwordless"].label = _("Use it to sign in without a password")
+
+
+class EditPasskeyForm(EditWebAuthnForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name")

@@ -80,19 +80,24 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.display_name
 
-    def _membership_rows(self) -> tuple[tuple[int, str, str, str], ...]:
-        """(organization id, role, organization kind, organization status) of every
-        membership, read once.
+    def _membership_rows(self) -> tuple[tuple[int, str, str, str, bool], ...]:
+        """(organization id, role, organization kind, organization status, whether the
+        organization requires two-factor sign-in) of every membership, read once.
 
         Every helper below derives from these rows, so a request that asks several of
-        them (the page, its permission checks, the navigation) pays one query.
+        them (the page, its permission checks, the navigation, the two-factor check of
+        every request) pays one query.
         """
         cached = self.__dict__.get("_membership_cache")
         if cached is None:
             # order_by() drops the default ordering, which would join users for nothing.
             cached = tuple(
                 self.memberships.order_by().values_list(
-                    "organization_id", "role", "organization__kind", "organization__status"
+                    "organization_id",
+                    "role",
+                    "organization__kind",
+                    "organization__status",
+                    "organization__requires_mfa",
                 )
             )
             self._membership_cache = cached
@@ -114,7 +119,7 @@ class User(AbstractUser):
             "_admin_organization_ids",
             (
                 org_id
-                for org_id, role, _kind, _status in self._membership_rows()
+                for org_id, role, _kind, _status, _mfa in self._membership_rows()
                 if role == Membership.Role.ADMIN
             ),
         )
@@ -126,7 +131,7 @@ class User(AbstractUser):
             "_city_ids",
             (
                 org_id
-                for org_id, _role, kind, status in self._membership_rows()
+                for org_id, _role, kind, status, _mfa in self._membership_rows()
                 if kind == Organization.Kind.CITY and status != Organization.Status.DECLINED
             ),
         )
@@ -134,6 +139,11 @@ class User(AbstractUser):
     def organization_kinds(self) -> set[str]:
         """The kinds of the organizations this person belongs to (city, enterprise ...)."""
         return self._derived("_organization_kinds", (row[2] for row in self._membership_rows()))
+
+    def mfa_required(self) -> bool:
+        """Whether an organization of this person asks its members to sign in with two
+        factors."""
+        return any(row[4] for row in self._membership_rows())
 
     def forget_memberships(self) -> None:
         for attr in (
@@ -200,6 +210,13 @@ class Organization(models.Model):
         _("reason"), blank=True, help_text=_("Why the registration was declined.")
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    # City staff and entrepreneurs handle private data: an organization's administrators
+    # may ask every member to sign in with a second factor.
+    requires_mfa = models.BooleanField(
+        _("requires two-factor authentication"),
+        default=False,
+        help_text=_("Every member must sign in with an authenticator app or a passkey."),
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -25,6 +25,11 @@ def is_organization_admin(user: User, organization: Organization) -> bool:
     return _is_admin_of(user, organization.pk)
 
 
+def can_require_mfa(user: User, organization: Organization) -> bool:
+    """An organization's administrators decide whether its members sign in with two factors."""
+    return is_organization_admin(user, organization)
+
+
 def can_create_organization(user: User, kind: str) -> bool:
     """Anyone signed in may start an organization, a city included: a city starts waiting
     for review (``accounts.services.organization_create``), private until approved."""

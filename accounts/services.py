@@ -104,6 +104,33 @@ def organization_create(
     return organization
 
 
+@transaction.atomic
+def organization_set_requires_mfa(
+    *, actor: User, organization: Organization, requires_mfa: bool
+) -> Organization:
+    """Ask every member of the organization to sign in with a second factor, or stop asking.
+
+    Its administrators decide. Members who have not set one up are sent to do so on their
+    next page (``accounts.middleware.RequireMFAMiddleware``).
+    """
+    _require(permissions.can_require_mfa(actor, organization))
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.requires_mfa == requires_mfa:
+        return organization
+    organization.requires_mfa = requires_mfa
+    attribute(organization, actor)
+    organization.save(update_fields=["requires_mfa"])
+    log_event(
+        actor=actor,
+        action=Action.ORGANIZATION_MFA_CHANGED,
+        target=organization,
+        organization_id=organization.pk,
+        data={"requires_mfa": requires_mfa},
+    )
+    actor.forget_memberships()
+    return organization
+
+
 def organization_notify_staff(*, organization: Organization) -> None:
     """Tell every active member of the site staff that a city waits for their review."""
     registrant = User.objects.filter(memberships__organization=organization).order_by("pk").first()

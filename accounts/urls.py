@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/decline/", views.organization_decline, name="organization_decline"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("<int:pk>/two-factor/", views.organization_mfa, name="organization_mfa"),
     path("<int:pk>/invitations/", views.invitation_create, name="invitation_create"),
     path(
         "<int:pk>/invitations/<int:invitation_pk>/revoke/",

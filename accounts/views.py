@@ -28,6 +28,7 @@ from accounts.forms import (
     MembershipRoleForm,
     OrganizationCreateForm,
     OrganizationDeclineForm,
+    OrganizationMFAForm,
     PreferencesForm,
 )
 from accounts.models import Invitation, Membership, Organization
@@ -291,7 +292,7 @@ def _organization_action(
     action: Callable[[dict[str, Any]], object],
     *,
     success_url: str,
-    success_message: str,
+    success_message: str | Callable[[Any], str],
 ) -> HttpResponse:
     """A button on the organization's page: done and back, or the page with what went wrong."""
     return handle(
@@ -333,6 +334,28 @@ def invitation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         success_url=reverse("accounts:organization_detail", args=[organization.pk]),
         success_message=lambda invitation: (
             _("Invitation sent to %(email)s.") % {"email": invitation.email}
+        ),
+    )
+
+
+@login_required
+def organization_mfa(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The administrators' switch: every member signs in with two factors, or not."""
+    organization = _organization_for_admin_or_404(request, pk)
+    if response := _method_not_allowed_unless_post(request):
+        return response
+    return _organization_action(
+        request,
+        organization,
+        bind(request, OrganizationMFAForm),
+        lambda data: services.organization_set_requires_mfa(
+            actor=request.user, organization=organization, **data
+        ),
+        success_url=reverse("accounts:organization_detail", args=[organization.pk]),
+        success_message=lambda org: (
+            _("Every member now signs in with two-factor authentication.")
+            if org.requires_mfa
+            else _("Two-factor authentication is no longer required.")
         ),
     )
 

@@ -644,6 +644,12 @@ FORMS: dict[str, Form] = {
         fields={"email": Field("choice"), "role": Field("choice")},
     ),
     "accounts:invitation_revoke": Form(personas=("city_admin",), empty=ANY),
+    # One button: require two-factor sign-in of every member, or stop requiring it.
+    "accounts:organization_mfa": Form(
+        personas=("city_admin",),
+        valid=lambda s: {"requires_mfa": "yes"},
+        fields={"requires_mfa": Field("choice")},
+    ),
     "accounts:membership_role": Form(
         personas=("city_admin",),
         valid=lambda s: {"role": "admin"},
@@ -711,6 +717,8 @@ FORMS: dict[str, Form] = {
         fields={"password": Field("text")},
     ),
     "account_logout": Form(personas=SIGNED_IN, empty=ANY, rejected=200),
+    # A button without fields: ends the person's other sessions.
+    "usersessions_list": Form(personas=SIGNED_IN, empty=ANY, rejected=200),
 }
 
 # URLs whose POST answers with something other than a form, listed so the discovery
@@ -731,7 +739,7 @@ POST_WITHOUT_FORM = {
 
 # --- What "nothing changed" means -------------------------------------------------------
 
-OUR_APPS = ("core", "accounts", "partnerships", "beneficiaries", "playbook", "account")
+OUR_APPS = ("core", "accounts", "partnerships", "beneficiaries", "playbook", "account", "mfa")
 
 
 def _state() -> dict[str, list[tuple[Any, ...]]]:
@@ -1097,3 +1105,71 @@ def test_an_empty_post_says_what_is_missing(key: str, scene: Scene) -> None:
 
         assert response.status_code == 400
         assert EMPTY_MESSAGE.get(key, "This field is required.") in response.content.decode()
+
+
+# --- The two-factor forms -------------------------------------------------------------------
+# allauth's pages that add a second factor ask for the password again first, and the code of
+# a sign-in is asked between the password and the session: the walk above, with clients
+# signed in by force, only reaches the password prompt. These are reached the real way.
+
+CODES: Hostile = [
+    *TEXT,
+    ("six letters", "abcdef", REJECT),
+    ("seven digits", "1234567", REJECT),
+    ("negative", "-12345", REJECT),
+    ("20 digits", "99999999999999999999", REJECT),
+    ("empty", "", REJECT),
+    ("duplicated", ["123456", "123456"], REJECT),
+]
+
+
+def test_hostile_codes_when_enrolling_an_authenticator_app_are_refused(scene: Scene) -> None:
+    from allauth.mfa.models import Authenticator
+
+    client = Client(raise_request_exception=False)
+    person = scene.world.beneficiary
+    password = {"login": person.email, "password": "correct-horse-battery"}
+    assert client.post(reverse("account_login"), password).status_code == 302
+    client.post(reverse("account_reauthenticate"), {"password": password["password"]})
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    outcome = Outcome()
+
+    for label, value, _expectation in CODES:
+        # Any code but the app's own is refused: 200 with the form again.
+        outcome.check(
+            client=client,
+            url=reverse("mfa_activate_totp"),
+            data={"code": value},
+            expectation=REJECT,
+            rejected=200,
+            what=f"mfa_activate_totp: code={label}",
+        )
+
+    assert not outcome.problems, "\n".join(outcome.problems)
+    assert not Authenticator.objects.filter(user=person).exists()
+
+
+def test_hostile_codes_at_sign_in_are_refused_and_sign_nobody_in(scene: Scene) -> None:
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    person = scene.world.beneficiary
+    TOTP.activate(person, generate_totp_secret())
+    client = Client(raise_request_exception=False)
+    password = {"login": person.email, "password": "correct-horse-battery"}
+    assert client.post(reverse("account_login"), password)["Location"] == reverse(
+        "mfa_authenticate"
+    )
+    outcome = Outcome()
+
+    for label, value, _expectation in CODES:
+        outcome.check(
+            client=client,
+            url=reverse("mfa_authenticate"),
+            data={"code": value},
+            expectation=REJECT,
+            rejected=200,
+            what=f"mfa_authenticate: code={label}",
+        )
+
+    assert not outcome.problems, "\n".join(outcome.problems)
+    assert client.get(reverse("accounts:profile")).status_code == 302

@@ -161,6 +161,9 @@ CITY_ADMIN = each(
 )
 
 CITY_ORG_ADMIN_POST = each(404, city_admin=405, anonymous=LOGIN)
+REAUTH = each(Redirect("/accounts/reauthenticate/"), anonymous=LOGIN)
+# What there is nothing of until a second factor is set up (an app to turn off, codes).
+NO_FACTOR_YET = each(404, anonymous=LOGIN)
 
 KwargsBuilder = Callable[[Scene], dict[str, Any]]
 
@@ -225,6 +228,7 @@ EXPECTED: dict[str, Entry] = {
         each(404, city_staff=200, city_admin=200, anonymous=LOGIN),
         lambda s: {"pk": s.world.city.pk},
     ),
+    "accounts:organization_mfa": fixed(CITY_ORG_ADMIN_POST, lambda s: {"pk": s.world.city.pk}),
     "accounts:invitation_create": fixed(CITY_ORG_ADMIN_POST, lambda s: {"pk": s.world.city.pk}),
     "accounts:invitation_revoke": fixed(
         CITY_ORG_ADMIN_POST,
@@ -370,6 +374,24 @@ EXPECTED: dict[str, Entry] = {
         PUBLIC, lambda s: {"uidb36": "zz", "key": "not-a-real-key"}
     ),
     "account_reset_password_done": fixed(PUBLIC),
+    # --- allauth's two-factor pages and sessions. Nobody here has a second factor yet, and
+    # adding or changing one asks for the password again first.
+    "mfa_index": fixed(SIGNED_IN),
+    # Only reachable between the password and the code of a sign-in.
+    "mfa_authenticate": fixed(each(Redirect("/"), anonymous=LOGIN)),
+    "mfa_reauthenticate": fixed(REAUTH),
+    "mfa_activate_totp": fixed(REAUTH),
+    "mfa_deactivate_totp": fixed(NO_FACTOR_YET),
+    "mfa_view_recovery_codes": fixed(NO_FACTOR_YET),
+    "mfa_generate_recovery_codes": fixed(REAUTH),
+    "mfa_download_recovery_codes": fixed(NO_FACTOR_YET),
+    "mfa_list_webauthn": fixed(SIGNED_IN),
+    "mfa_add_webauthn": fixed(REAUTH),
+    "mfa_reauthenticate_webauthn": fixed(REAUTH),
+    "mfa_remove_webauthn": fixed(REAUTH, lambda s: {"pk": 987654321}),
+    "mfa_edit_webauthn": fixed(REAUTH, lambda s: {"pk": 987654321}),
+    "mfa_login_webauthn": fixed(each(Redirect("/"), anonymous=LOGIN)),
+    "usersessions_list": fixed(SIGNED_IN),
 }
 
 # Pages that only read: they answer GET and HEAD, and 405 to any other method, whoever asks
@@ -404,7 +426,7 @@ READ_ONLY = frozenset(
     }
 )
 # Django's and allauth's own views: theirs to decide.
-NOT_OURS = ("set_language", "account_")
+NOT_OURS = ("set_language", "account_", "mfa_", "usersessions_")
 
 # --- The admin, by rule -------------------------------------------------------------------
 # Every admin URL sends a person who is not staff to the admin's login, which sends them on

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "rest_framework",
     "django_htmx",
     "django_filters",
@@ -82,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: a member of an organization that requires two-factor sign-in
+    # enrols before anything else.
+    "accounts.middleware.RequireMFAMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -220,6 +225,19 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+
+# Two-factor sign-in (allauth.mfa): an authenticator app with recovery codes, and passkeys
+# where the browser offers them (WebAuthn needs https, or http://localhost in development).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = SITE_NAME
+MFA_FORMS = {
+    "add_webauthn": "accounts.forms.AddPasskeyForm",
+    "edit_webauthn": "accounts.forms.EditPasskeyForm",
+}
+# A person's signed-in sessions (allauth.usersessions) are recorded when they sign in;
+# tracking every request would write to the database on each page.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"

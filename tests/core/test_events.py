@@ -90,6 +90,7 @@ def _samples(world: World) -> dict[str, dict[str, Any]]:
         AccountsAction.ORGANIZATION_CREATED: {"kind": "city", "status": "pending"},
         AccountsAction.ORGANIZATION_APPROVED: {},
         AccountsAction.ORGANIZATION_DECLINED: {},
+        AccountsAction.ORGANIZATION_MFA_CHANGED: {"requires_mfa": True},
         AccountsAction.MEMBER_JOINED: {"role": "member", "invitation_id": 1},
         AccountsAction.MEMBER_ROLE_CHANGED: {
             "user_id": world.entrepreneur.pk,
