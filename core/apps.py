@@ -7,4 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Event log")
 
     def ready(self) -> None:
-        from core import checks  # noqa: F401  (registers the deployment checks)
+        from django.core.signals import request_finished, request_started
+
+        from core import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            outbox,
+        )
+
+        # Without a broker, e-mail stored during a request is delivered once it is over.
+        request_started.connect(outbox.on_request_started, dispatch_uid="core.outbox.started")
+        request_finished.connect(outbox.on_request_finished, dispatch_uid="core.outbox.finished")

@@ -1,13 +1,31 @@
-"""A console e-mail backend a person can read: headers and the plain text, decoded.
+"""Tandem's e-mail backends.
 
-Django's own console backend prints the MIME source, where quoted-printable soft line
-breaks cut long links in two, so a link copied from the terminal does not work.
+- :class:`OutboxBackend`, the default mailer: stores each message and delivers it after
+  the commit, so no page waits for a mail server (:mod:`core.outbox`).
+- :class:`ReadableConsoleBackend`: headers and the plain text, decoded. Django's own
+  console backend prints the MIME source, where quoted-printable soft line breaks cut
+  long links in two, so a link copied from the terminal does not work.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.console import EmailBackend as DjangoConsoleBackend
+
+
+class OutboxBackend(BaseEmailBackend):
+    """Sending is storing: each message becomes a row of ``core.OutboundEmail``, and the
+    ``delivery`` mailer sends it once the transaction has committed."""
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        from core.outbox import outbound_email_store
+
+        for message in email_messages:
+            outbound_email_store(message)
+        return len(email_messages)
 
 
 class ReadableConsoleBackend(DjangoConsoleBackend):

@@ -12,6 +12,8 @@ this room depends on no room above it, and the log outlives what it tells of.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -124,3 +126,60 @@ class FormToken(models.Model):
         if model is None:
             return None
         return model._default_manager.filter(pk=self.target_id).first()
+
+
+class OutboundEmailQuerySet(models.QuerySet["OutboundEmail"]):
+    def due(self, now: datetime) -> OutboundEmailQuerySet:
+        """Waiting e-mails whose next attempt has come (a claimed one is not due: its
+        claim pushed ``next_attempt_at`` forward)."""
+        return self.filter(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now)
+
+
+class OutboundEmail(models.Model):
+    """One e-mail on its way out: stored in the request, delivered after the commit.
+
+    Every e-mail Tandem sends passes through here (the default mailer is
+    :class:`core.mail.OutboxBackend`), so a mail server that is slow or down never holds
+    up or breaks a page: the message waits in this table and the workers deliver it, with
+    retries (:mod:`core.outbox`). The message is kept as readable fields, never pickled.
+    Once sent, the texts are blanked: they may hold sign-in links.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    message_id = models.CharField(_("message id"), max_length=255, unique=True)
+    from_email = models.CharField(_("from"), max_length=320)
+    to = models.JSONField(_("to"), default=list, blank=True)
+    cc = models.JSONField(_("cc"), default=list, blank=True)
+    bcc = models.JSONField(_("bcc"), default=list, blank=True)
+    reply_to = models.JSONField(_("reply to"), default=list, blank=True)
+    subject = models.TextField(_("subject"), blank=True)
+    body = models.TextField(_("text"), blank=True)
+    html_body = models.TextField(_("HTML text"), blank=True)
+    headers = models.JSONField(_("other headers"), default=dict, blank=True)
+    # Each one {"filename", "mimetype", "content", "base64"}: bytes are kept as base64.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbound_email_due_idx"),
+        ]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self) -> str:
+        return self.message_id

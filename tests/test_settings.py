@@ -31,6 +31,7 @@ print(json.dumps({
     "cache_location": settings.CACHES["default"].get("LOCATION", ""),
     "cache_is_redis": isinstance(caches["default"], RedisCache),
     "email": settings.MAILERS["default"]["BACKEND"],
+    "delivery": settings.MAILERS["delivery"]["BACKEND"],
     "broker": app.conf.broker_url,
     "result_backend": app.conf.result_backend,
     "eager": app.conf.task_always_eager,
@@ -72,7 +73,8 @@ def test_nothing_set_runs_embedded_on_sqlite_eager_tasks_console_mail_and_databa
     assert seen["name"] == str(BASE_DIR / "db.sqlite3")
     assert seen["eager"] is True
     assert seen["broker"] == "memory://"
-    assert seen["email"] == "core.mail.ReadableConsoleBackend"
+    assert seen["email"] == "core.mail.OutboxBackend"
+    assert seen["delivery"] == "core.mail.ReadableConsoleBackend"
     assert seen["cache"] == "django.core.cache.backends.db.DatabaseCache"
     assert seen["cache_is_redis"] is False
 
@@ -107,7 +109,9 @@ def test_eager_tasks_can_be_forced_even_with_redis() -> None:
 def test_email_backend_comes_from_the_environment() -> None:
     seen = probe(DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend")
 
-    assert seen["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    # Pages always store mail in the outbox; the variable names what delivers it.
+    assert seen["email"] == "core.mail.OutboxBackend"
+    assert seen["delivery"] == "django.core.mail.backends.smtp.EmailBackend"
 
 
 @pytest.mark.parametrize(
@@ -145,6 +149,7 @@ def test_test_settings_run_tasks_in_process_even_when_redis_is_configured() -> N
 
     assert seen["eager"] is True
     assert seen["email"] == "django.core.mail.backends.locmem.EmailBackend"
+    assert seen["delivery"] == "django.core.mail.backends.locmem.EmailBackend"
     assert seen["cache"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
@@ -158,11 +163,27 @@ def test_production_sends_real_mail_over_smtp_by_default() -> None:
         EMAIL_USE_TLS="1",
     )
     assert result.returncode == 0, result.stderr
-    mailer = json.loads(result.stdout.strip().splitlines()[-1])["default"]
+    mailers = json.loads(result.stdout.strip().splitlines()[-1])
+    # A page never talks to the SMTP server: it stores the mail, a worker delivers it.
+    assert mailers["default"]["BACKEND"] == "core.mail.OutboxBackend"
+    mailer = mailers["delivery"]
     assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert mailer["OPTIONS"]["host"] == "smtp.city.example"
     assert mailer["OPTIONS"]["port"] == 587
     assert mailer["OPTIONS"]["use_tls"] is True
+    assert mailer["OPTIONS"]["timeout"] == 10
+
+
+def test_the_smtp_timeout_comes_from_the_environment() -> None:
+    result = run_python(
+        "import json; from django.conf import settings; print(json.dumps(settings.MAILERS))",
+        "config.settings.production",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        EMAIL_TIMEOUT="3.5",
+    )
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout.strip().splitlines()[-1])["delivery"]["OPTIONS"]
+    assert options["timeout"] == 3.5
 
 
 def test_settings_use_mailers_and_raise_no_deprecation_warning() -> None:

@@ -178,6 +178,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "partnerships.tasks.checkins_ensure_next_task",
         "schedule": 60 * 60,
     },
+    # Every minute: outgoing e-mail that came due while no worker held it.
+    "core-outbound-email-deliver-due": {
+        "task": "core.tasks.outbound_email_deliver_due_task",
+        "schedule": 60,
+    },
 }
 
 # --- Sessions live in the database, never only in Redis --------------------
@@ -262,8 +267,17 @@ CONSOLE_EMAIL_BACKEND = "core.mail.ReadableConsoleBackend"
 SMTP_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 
+OUTBOX_EMAIL_BACKEND = "core.mail.OutboxBackend"
+
+
 def mailers_from_env(default_backend: str) -> dict[str, dict[str, object]]:
-    """Django 6.1's MAILERS, read from DJANGO_EMAIL_BACKEND and the EMAIL_* variables."""
+    """Django 6.1's MAILERS, read from DJANGO_EMAIL_BACKEND and the EMAIL_* variables.
+
+    Every sender uses the default mailer, the outbox: it stores the message and returns at
+    once. The "delivery" mailer is the one that really sends, from a worker or a background
+    thread after the commit (core/outbox.py), so a mail server that is slow or down never
+    holds up a page.
+    """
     backend = os.environ.get("DJANGO_EMAIL_BACKEND") or default_backend
     options: dict[str, object] = {}
     if backend == SMTP_EMAIL_BACKEND:
@@ -273,14 +287,25 @@ def mailers_from_env(default_backend: str) -> dict[str, dict[str, object]]:
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS"),
-            "timeout": 10,
+            # Seconds a worker waits for the mail server before it tries again later.
+            "timeout": float(os.environ.get("EMAIL_TIMEOUT", "10")),
         }
-    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+    return {
+        "default": {"BACKEND": OUTBOX_EMAIL_BACKEND},
+        "delivery": {"BACKEND": backend, "OPTIONS": options},
+    }
 
 
 MAILERS = mailers_from_env(CONSOLE_EMAIL_BACKEND)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tandem <noreply@tandem.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A failed delivery is tried again after 1, 2, 4, 8 and 16 minutes, then marked failed
+# (the admin lists it and can retry it). Without Redis, the thread that delivers keeps
+# retrying while the next attempt is at most TANDEM_MAIL_IN_PROCESS_RETRY_WAIT seconds
+# away; later ones wait for the next sweep.
+TANDEM_MAIL_MAX_ATTEMPTS = int(os.environ.get("TANDEM_MAIL_MAX_ATTEMPTS", "6"))
+TANDEM_MAIL_RETRY_SECONDS = float(os.environ.get("TANDEM_MAIL_RETRY_SECONDS", "60"))
+TANDEM_MAIL_IN_PROCESS_RETRY_WAIT = 120
 
 # --- Content Security Policy (Django's built-in) ----------------------------
 # No inline scripts anywhere: everything is served from our own origin.

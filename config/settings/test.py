@@ -3,7 +3,12 @@
 from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Ordinary tests read mail.outbox at once; tests/core/test_outbox.py puts the outbox
+# (the default everywhere else) in front of these.
+MAILERS = {
+    "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+}
 # Tests exercise the rate limits explicitly with their own counters. In memory, so each
 # pytest-xdist worker has a cache of its own and never sees another's keys.
 CACHES = {
