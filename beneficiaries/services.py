@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
-from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -27,6 +26,7 @@ from beneficiaries import permissions
 from beneficiaries.events import Action
 from beneficiaries.models import INVITATION_DAYS, ParticipantInvitation
 from core.events import log_event
+from core.links import absolute_url
 from partnerships import permissions as partnership_perms
 from partnerships import services as partnership_services
 from partnerships.models import Participant, Partnership
@@ -108,8 +108,8 @@ def participant_invitation_send(
 
 
 def participant_invitation_accept_url(invitation: ParticipantInvitation) -> str:
-    return build_absolute_uri(
-        None, reverse("beneficiaries:invitation_accept", kwargs={"token": invitation.token})
+    return absolute_url(
+        reverse("beneficiaries:invitation_accept", kwargs={"token": invitation.token})
     )
 
 

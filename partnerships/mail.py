@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -17,8 +16,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Invitation, Membership, User
+from accounts.models import Invitation, Membership, Organization, User
 from accounts.services import invitation_accept_url
+from core.links import absolute_url
 from partnerships.models import Partner
 
 
@@ -33,9 +33,16 @@ def _send(*, to: str, subject: str, template: str, context: dict[str, Any]) -> N
 
 
 def _partner(partner_id: int) -> Partner | None:
+    """The open invitation, if it may be sent now. A city waiting for review prepares its
+    partnerships in private: their invitations wait, and leave once the city is approved
+    (:func:`held_invitations_send`)."""
     return (
         Partner.objects.select_related("partnership__city", "organization", "added_by")
-        .filter(pk=partner_id, status=Partner.Status.INVITED)
+        .filter(
+            pk=partner_id,
+            status=Partner.Status.INVITED,
+            partnership__city__status=Organization.Status.APPROVED,
+        )
         .first()
     )
 
@@ -50,9 +57,7 @@ def partner_invitation_send(*, partner_id: int) -> None:
         memberships__organization_id=partner.organization_id,
         memberships__role=Membership.Role.ADMIN,
     ).distinct()
-    answer_url = build_absolute_uri(
-        None, reverse("partnerships:invitation", kwargs={"partner_pk": partner.pk})
-    )
+    answer_url = absolute_url(reverse("partnerships:invitation", kwargs={"partner_pk": partner.pk}))
     for admin in admins:
         with translation.override(admin.preferred_language):
             _send(
@@ -89,3 +94,23 @@ def new_organization_invitation_send(*, partner_id: int, invitation_id: int) -> 
             "accept_url": invitation_accept_url(invitation),
         },
     )
+
+
+def held_invitations_send(*, city_id: int) -> None:
+    """Send the invitations a city prepared while it waited for review, now it is approved."""
+    held = Partner.objects.filter(
+        partnership__city_id=city_id, status=Partner.Status.INVITED
+    ).values_list("pk", "organization_id")
+    for partner_id, organization_id in held:
+        if Membership.objects.filter(organization_id=organization_id).exists():
+            partner_invitation_send(partner_id=partner_id)
+            continue
+        # An organization new to Tandem: its first administrator's invitation says it all.
+        invitation = (
+            Invitation.objects.pending()
+            .filter(organization_id=organization_id, role=Membership.Role.ADMIN)
+            .order_by("pk")
+            .first()
+        )
+        if invitation is not None:
+            new_organization_invitation_send(partner_id=partner_id, invitation_id=invitation.pk)

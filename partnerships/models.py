@@ -346,7 +346,11 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
         """The invitations this person answers for: open ones to organizations they administer."""
         if not user.is_authenticated:
             return self.none()
-        return self.invited().filter(organization_id__in=user.admin_organization_ids())
+        # A city waiting for review keeps its partnerships private, invitations included.
+        return self.invited().filter(
+            organization_id__in=user.admin_organization_ids(),
+            partnership__city__status=Organization.Status.APPROVED,
+        )
 
 
 class Partner(models.Model):

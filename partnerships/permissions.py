@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
+from accounts.models import Organization
 from core.models import Event, EventQuerySet
 from partnerships.models import Partner, Partnership
 
@@ -40,8 +41,13 @@ def is_participant(user: User, partnership: Partnership) -> bool:
 
 
 def can_answer_invitation(user: User, partner: Partner) -> bool:
-    """An administrator of the invited organization accepts or declines for it."""
-    return user.is_authenticated and partner.organization_id in user.admin_organization_ids()
+    """An administrator of the invited organization accepts or declines for it, once the city
+    is approved (a city waiting for review prepares its partnerships in private)."""
+    return (
+        user.is_authenticated
+        and partner.organization_id in user.admin_organization_ids()
+        and partner.partnership.city.status == Organization.Status.APPROVED
+    )
 
 
 def can_view(user: User, partnership: Partnership) -> bool:

@@ -224,3 +224,35 @@ def test_a_pending_city_registrant_reaches_the_portfolio(world) -> None:
     client.force_login(official)
     assert client.get(reverse("home"))["Location"] == reverse("partnerships:dashboard")
     assert Organization.objects.get(name="City of New").is_pending
+
+
+def test_partnership_and_participant_invitations_link_to_the_site_url(
+    world, settings, django_capture_on_commit_callbacks
+) -> None:
+    from beneficiaries import services as beneficiary_services
+    from partnerships import services as partnership_services
+    from tests import factories as f
+
+    settings.SITE_URL = "https://tandem.example.org"
+    Site.objects.filter(pk=1).update(domain="127.0.0.1:8000")
+    newcomer = f.OrganizationFactory(name="Newcomer Kitchens")
+    f.MembershipFactory(
+        user=f.UserFactory(email="admin@newcomer.org"), organization=newcomer, role="admin"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership_services.partner_add(
+            actor=world.city_staff,
+            partnership=world.partnership,
+            organization=newcomer,
+            role_description="Cooks on Fridays.",
+        )
+        beneficiary_services.participant_invitation_send(
+            actor=world.city_staff,
+            partnership=world.partnership,
+            email="resident@example.org",
+            role="advisor",
+        )
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert "https://tandem.example.org/partnerships/invitations/" in bodies["admin@newcomer.org"]
+    assert "https://tandem.example.org/partnerships/join/" in bodies["resident@example.org"]
+    assert not any("127.0.0.1" in body for body in bodies.values())

@@ -434,3 +434,44 @@ def test_without_javascript_the_search_reloads_the_form_with_radio_buttons(world
 def test_the_partner_page_lists_no_organization_before_a_search(world: World) -> None:
     page = _client(world.city_staff).get(_section("partner_add", world)).content.decode()
     assert world.outsider_org.name not in page
+
+
+# --- A city waiting for review prepares in private ------------------------------------------
+
+
+def test_a_pending_citys_invitations_wait_for_its_approval(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    Organization.objects.filter(pk=world.city.pk).update(status=Organization.Status.PENDING)
+    world.city.refresh_from_db()
+    admin = _admin_of(world.outsider_org)
+    with django_capture_on_commit_callbacks(execute=True):
+        existing = _invite_outsider(world)
+        new = services.partner_add(
+            actor=world.city_staff,
+            partnership=world.partnership,
+            new_organization=services.NewOrganization(
+                name="Riverton Seniors Circle",
+                kind=Organization.Kind.COMMUNITY_GROUP,
+                email="chair@seniors.example",
+            ),
+            role_description="Brings older neighbours along.",
+        )
+    # Nothing leaves, and the invited administrator finds no invitation to answer.
+    assert mail.outbox == []
+    page = reverse("partnerships:invitation", args=[existing.pk])
+    assert _client(admin).get(page).status_code == 404
+    assert (
+        world.partnership.title
+        not in _client(admin).get(reverse("partnerships:my")).content.decode()
+    )
+    with pytest.raises(PermissionDenied):
+        services.partner_accept(actor=admin, partner=existing)
+
+    staff = f.UserFactory(is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts_services.organization_approve(actor=staff, organization=world.city)
+    invited = {message.to[0] for message in mail.outbox}
+    assert admin.email in invited
+    assert new.organization.invitations.get().email in invited
+    assert _client(admin).get(page).status_code == 200
