@@ -174,7 +174,7 @@ def participant_invitation_accept(
         raise PermissionDenied
     now = at or timezone.now()
     invitation = (
-        ParticipantInvitation.objects.select_for_update()
+        ParticipantInvitation.objects.select_for_update(of=("self",))
         .select_related("partnership", "invited_by")
         .filter(token=token)
         .first()
@@ -205,7 +205,7 @@ def participant_invitation_revoke(
     now = at or timezone.now()
     _require(permissions.can_invite_participants(actor, invitation.partnership))
     invitation = (
-        ParticipantInvitation.objects.select_for_update()
+        ParticipantInvitation.objects.select_for_update(of=("self",))
         .select_related("partnership")
         .get(pk=invitation.pk)
     )
