@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnerships.context_processors import navigation
-from partnerships.models import Participant
+from partnerships.models import Participant, Partnership
 from tests import factories as f
 from tests.conftest import World
 
@@ -81,3 +81,28 @@ def test_the_nav_asks_one_query_and_only_when_it_renders(world: World) -> None:
     assert len(before) == 0
     assert first and second
     assert len(rendering) == 1
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["city_staff", "city_admin", "entrepreneur", "beneficiary", "other_city_staff", "outsider"],
+)
+def test_the_navigations_cheap_question_agrees_with_involving(world, persona) -> None:
+    person = getattr(world, persona)
+    assert Partnership.objects.any_involving(person) == Partnership.objects.involving(
+        person
+    ).exists()
+
+
+def test_an_invited_organization_is_not_involved_until_it_accepts(world) -> None:
+    from accounts.models import Membership
+    from partnerships.models import Partner
+
+    newcomer = f.OrganizationFactory()
+    person = f.UserFactory()
+    f.MembershipFactory(user=person, organization=newcomer, role=Membership.Role.ADMIN)
+    f.PartnerFactory(
+        partnership=world.partnership, organization=newcomer, status=Partner.Status.INVITED
+    )
+    assert Partnership.objects.any_involving(person) is False
+    assert Partnership.objects.involving(person).exists() is False
