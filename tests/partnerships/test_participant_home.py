@@ -89,9 +89,9 @@ def test_the_nav_asks_one_query_and_only_when_it_renders(world: World) -> None:
 )
 def test_the_navigations_cheap_question_agrees_with_involving(world, persona) -> None:
     person = getattr(world, persona)
-    assert Partnership.objects.any_involving(person) == Partnership.objects.involving(
-        person
-    ).exists()
+    assert (
+        Partnership.objects.any_involving(person) == Partnership.objects.involving(person).exists()
+    )
 
 
 def test_an_invited_organization_is_not_involved_until_it_accepts(world) -> None:
