@@ -12,9 +12,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -27,6 +25,7 @@ from accounts.models import Invitation, Membership, Organization, User
 from core.events import log_event
 from core.history import attribute
 from core.links import absolute_url
+from core.mail import send_templated
 
 
 def _require(allowed: bool) -> None:
@@ -40,11 +39,13 @@ def _require(allowed: bool) -> None:
 def _send(*, to: User, template: str, subject: Promise, context: dict[str, Any]) -> None:
     """One plain-text e-mail to a person, in their language. The subject names nobody."""
     with translation.override(to.preferred_language):
-        text = render_to_string(f"accounts/email/{template}.txt", context)
-        message = EmailMultiAlternatives(
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(subject), body=text, to=[to.email]
+        send_templated(
+            to=to.email,
+            subject=str(subject),
+            template=f"accounts/email/{template}",
+            context=context,
+            html=False,
         )
-        message.send()
 
 
 @transaction.atomic
@@ -436,12 +437,12 @@ def invitation_send_email(*, invitation: Invitation) -> None:
         "expires_at": invitation.expires_at,
     }
     # Written in the language the inviter was using when they sent it.
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _("You are invited to join Tandem")
-    text = render_to_string("accounts/email/invitation_message.txt", context)
-    html = render_to_string("accounts/email/invitation_message.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_templated(
+        to=invitation.email,
+        subject=_("You are invited to join Tandem"),
+        template="accounts/email/invitation_message",
+        context=context,
+    )
 
 
 def invitation_problem_for_anyone(*, invitation: Invitation) -> str | None:

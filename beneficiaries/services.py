@@ -14,10 +14,8 @@ from typing import TYPE_CHECKING
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,6 +25,7 @@ from beneficiaries.events import Action
 from beneficiaries.models import INVITATION_DAYS, ParticipantInvitation
 from core.events import log_event
 from core.links import absolute_url
+from core.mail import send_templated
 from partnerships import permissions as partnership_perms
 from partnerships import services as partnership_services
 from partnerships.models import Participant, Partnership
@@ -123,14 +122,12 @@ def participant_invitation_send_email(*, invitation: ParticipantInvitation, lang
             "accept_url": participant_invitation_accept_url(invitation),
             "expires_at": invitation.expires_at,
         }
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _(
-            "You are invited to take part in a partnership"
+        send_templated(
+            to=invitation.email,
+            subject=_("You are invited to take part in a partnership"),
+            template="beneficiaries/email/participant_invitation",
+            context=context,
         )
-        text = render_to_string("beneficiaries/email/participant_invitation.txt", context)
-        html = render_to_string("beneficiaries/email/participant_invitation.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def participant_invitation_state_problem(invitation: ParticipantInvitation) -> str | None:

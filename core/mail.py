@@ -1,5 +1,7 @@
-"""Tandem's e-mail backends.
+"""Tandem's e-mail: one way to write a message, and the backends that carry it.
 
+- :func:`send_templated`: every room's e-mails, from a text template and, when it has one,
+  an HTML template of the same name.
 - :class:`OutboxBackend`, the default mailer: stores each message and delivers it after
   the commit, so no page waits for a mail server (:mod:`core.outbox`).
 - :class:`ReadableConsoleBackend`: headers and the plain text, decoded. Django's own
@@ -10,10 +12,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.console import EmailBackend as DjangoConsoleBackend
+from django.template.loader import render_to_string
+
+
+def send_templated(
+    *, to: str, subject: str, template: str, context: dict[str, Any], html: bool = True
+) -> None:
+    """Renders ``<template>.txt`` (and ``<template>.html`` unless ``html`` is off) in the active
+    language and sends it to ``to``. The subject gets the site's prefix; it must name nothing
+    private, since it travels and shows where the body does not."""
+    text = render_to_string(f"{template}.txt", context)
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[to]
+    )
+    if html:
+        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.send()
 
 
 class OutboxBackend(BaseEmailBackend):

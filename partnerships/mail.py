@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,17 +16,14 @@ from django.utils.translation import gettext as _
 from accounts.models import Invitation, Membership, Organization, User
 from accounts.services import invitation_accept_url
 from core.links import absolute_url
+from core.mail import send_templated
 from partnerships.models import Partner
 
 
 def _send(*, to: str, subject: str, template: str, context: dict[str, Any]) -> None:
-    text = render_to_string(f"partnerships/email/{template}.txt", context)
-    html = render_to_string(f"partnerships/email/{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[to]
+    send_templated(
+        to=to, subject=subject, template=f"partnerships/email/{template}", context=context
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def _partner(partner_id: int) -> Partner | None:

@@ -214,6 +214,26 @@ def indicator_create(
     return indicator
 
 
+def _measurement_checks(
+    indicator: Indicator, on: date, value: Any, source: str, *, now: datetime
+) -> Decimal:
+    """What a new or corrected measurement must be; its value as stored."""
+    required_text({"source": source})
+    within_length(Measurement, {"source": source})
+    not_in_future(on, "date", today=timezone.localdate(now))
+    not_too_early(on, "date")
+    not_before_start(on, "date", indicator.partnership)
+    value_d = decimal_value(value, "value")
+    within_range(
+        value_d,
+        "value",
+        unit=indicator.unit,
+        allows_negative=indicator.allows_negative,
+        allows_above_100=indicator.allows_above_100,
+    )
+    return value_d
+
+
 @transaction.atomic
 def measurement_add(
     *,
@@ -227,19 +247,7 @@ def measurement_add(
     now = moment(at)
     partnership = indicator.partnership
     require(perms.can_contribute(actor, partnership))
-    required_text({"source": source})
-    within_length(Measurement, {"source": source})
-    not_in_future(on, "date", today=timezone.localdate(now))
-    not_too_early(on, "date")
-    not_before_start(on, "date", partnership)
-    value_d = decimal_value(value, "value")
-    within_range(
-        value_d,
-        "value",
-        unit=indicator.unit,
-        allows_negative=indicator.allows_negative,
-        allows_above_100=indicator.allows_above_100,
-    )
+    value_d = _measurement_checks(indicator, on, value, source, now=now)
     measurement = attribute(
         Measurement(
             indicator=indicator,
@@ -450,11 +458,9 @@ def measurement_correct(
     partnership = indicator.partnership
     require(perms.can_correct(actor, partnership, author_id=measurement.entered_by_id))
     _still_current(measurement)
-    required_text({"source": source})
-    within_length(Measurement, {"source": source})
-    not_in_future(on, "date", today=timezone.localdate(now))
+    value_d = _measurement_checks(indicator, on, value, source, now=now)
     old_value, old_date = measurement.value, measurement.date
-    measurement.value = decimal_value(value, "value")
+    measurement.value = value_d
     measurement.date = on
     measurement.source = source.strip()
     attribute(measurement, actor, at).save(update_fields=["value", "date", "source"])
@@ -520,6 +526,7 @@ def progress_correct(
     _still_current(update)
     required_text({"text": text})
     not_in_future(on, "date", today=timezone.localdate(now))
+    not_too_early(on, "date")
     old_date = update.date
     update.text, update.date = text.strip(), on
     attribute(update, actor, at).save(update_fields=["text", "date"])

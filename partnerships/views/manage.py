@@ -50,6 +50,7 @@ from partnerships.forms import (
     StageMoveForm,
 )
 from partnerships.models import Measurement, Partnership, ProgressUpdate
+from partnerships.services.evidence import INDICATOR_FIELDS
 
 TEMPLATE_DIR = "partnerships/manage"
 
@@ -439,11 +440,9 @@ def indicator_edit(request: AuthenticatedHttpRequest, pk: int, indicator_pk: int
     indicator = get_object_or_404(partnership.indicators, pk=indicator_pk)
     if not perms.can_contribute(request.user, partnership):
         raise PermissionDenied
-    initial = {
-        name: getattr(indicator, name)
-        for name in ("name", "unit", "direction", "baseline", "target", "target_date", "version")
-    }
-    initial["expected_version"] = initial.pop("version")
+    # The fields the service writes, so the page shows every one as stored (its options too).
+    initial = {name: getattr(indicator, name) for name in INDICATOR_FIELDS}
+    initial["expected_version"] = indicator.version
     indicator.partnership = partnership
     return _manage_page(
         request,

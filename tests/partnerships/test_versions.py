@@ -182,6 +182,19 @@ def test_an_indicator_is_edited_and_a_stale_edit_is_refused(
     assert event.data["changes"] == {"target": ["100.00", "150.00"]}
 
 
+def test_the_indicator_edit_page_shows_its_stored_options(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    indicator = f.IndicatorFactory(
+        partnership=world.partnership, unit="%", allows_negative=True, allows_above_100=True
+    )
+    url = _url("indicator_edit", world.partnership, indicator_pk=indicator.pk)
+    html = client_as("entrepreneur").get(url).content.decode()
+    for name in ("allows_negative", "allows_above_100"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+        assert tag is not None and "checked" in tag[0], name
+
+
 def test_an_indicator_edit_keeps_the_rules_of_a_new_one(world: World) -> None:
     indicator = f.IndicatorFactory(partnership=world.partnership)
 
@@ -569,6 +582,24 @@ def test_the_author_corrects_a_measurement_and_history_keeps_the_old_value(
     event = Event.objects.get(action=Action.MEASUREMENT_CORRECTED)
     assert event.data["value"] == ["40.00", "44.00"]
     assert "40.00" in event.describe() and "44.00" in event.describe()
+
+
+def test_a_correction_meets_the_same_rules_as_a_new_measurement(world: World) -> None:
+    indicator = f.IndicatorFactory(partnership=world.partnership, unit="meals")
+    m = services.measurement_add(
+        actor=world.entrepreneur, indicator=indicator, on=TODAY(), value="40", source="Tally"
+    )
+    for on, value, field in (
+        (TODAY(), "-3", "value"),
+        (world.partnership.start_date - timedelta(days=1), "41", "date"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            services.measurement_correct(
+                actor=world.entrepreneur, measurement=m, on=on, value=value, source="Tally"
+            )
+        assert field in caught.value.error_dict
+    m.refresh_from_db()
+    assert m.value == Decimal("40")
 
 
 def test_someone_else_who_only_contributes_cannot_correct_a_measurement(
