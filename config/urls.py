@@ -13,6 +13,8 @@ admin.site.site_header = "Tandem"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
+    # Partner systems speak to the API without a language prefix.
+    path("api/", include("api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -28,6 +30,9 @@ urlpatterns += i18n_patterns(
     # A partnership's people and the invitations to take part, under the partnership's URLs.
     path("partnerships/", include("beneficiaries.urls")),
     path("playbook/", include("playbook.urls")),
+    path("cities/", include("cities.urls")),
+    path("health/", include("health.urls")),
+    path("notifications/", include("notifications.urls")),
     prefix_default_language=False,
 )
 

@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "playbook",
     "partnerships",
     "beneficiaries",
+    "cities",
+    "health",
+    "notifications",
+    "api",
     "demo",
 ]
 
