@@ -346,3 +346,7 @@ LOGGING = {
 }
 
 TANDEM_PAGE_SIZE = 25
+
+# A survey group's figures appear from this many respondents; never fewer than 3
+# (health/scoring.py and docs/health-scores.md).
+TANDEM_SURVEY_THRESHOLD = max(3, int(os.environ.get("TANDEM_SURVEY_THRESHOLD", "3")))
