@@ -129,7 +129,7 @@ class VoiceForm(OnceForm):
         label=_("This person agreed to be named"), required=False
     )
     organization = forms.ModelChoiceField(
-        label=_("Recorded for"), queryset=Organization.objects.none()
+        label=_("Recorded for"), queryset=Organization.objects.none(), required=False
     )
 
     def __init__(

@@ -273,8 +273,14 @@ def _clean_text(text: str, field: str, *, required: str) -> str:
     return text
 
 
-def _is_current(section: PlanSection) -> bool:
-    latest = section.version.partnership.plan_versions.order_by("-number").first()
+def _is_current(section: PlanSection, at: datetime) -> bool:
+    """Whether the section is of the plan as it stood at ``at`` (now, but for the demo's
+    replayed past)."""
+    latest = (
+        section.version.partnership.plan_versions.filter(published_at__lte=at)
+        .order_by("-number")
+        .first()
+    )
     return latest is not None and latest.pk == section.version_id
 
 
@@ -299,7 +305,7 @@ def comment_post(
             raise ValidationError(_("Replies go one level deep: answer the first comment."))
         if parent.is_hidden:
             raise ValidationError(_("This comment is hidden; it cannot be answered now."))
-    elif not _is_current(section):
+    elif not _is_current(section, now):
         raise ValidationError(
             _("This is an earlier version of the plan. Comment on the current version.")
         )
@@ -503,7 +509,7 @@ def voice_record(
     section: PlanSection,
     body: str,
     spoken_on: date,
-    organization: Organization,
+    organization: Organization | None = None,
     spoken_by: str = "",
     named_with_consent: bool = False,
     at: datetime | None = None,
@@ -511,7 +517,8 @@ def voice_record(
     """What residents said at a meeting or on paper, written down by a partner for them.
 
     A person is named only with their consent; otherwise it reads as the residents at the
-    meeting of that day.
+    meeting of that day. Without ``organization`` it is recorded for the first organization
+    the partner acts for here.
     """
     now = at or timezone.now()
     partnership = section.version.partnership
@@ -532,9 +539,12 @@ def voice_record(
         days=366
     ):
         raise ValidationError({"spoken_on": _("Give the day it was said, not a future one.")})
-    if organization.pk not in partnership_perms.organizations_for(actor, partnership):
+    acts_for = partnership_perms.organizations_for(actor, partnership)
+    if organization is None:
+        organization = Organization.objects.get(pk=acts_for[0])
+    elif organization.pk not in acts_for:
         raise ValidationError({"organization": _("Choose an organization you act for here.")})
-    if not _is_current(section):
+    if not _is_current(section, now):
         raise ValidationError(
             {"section": _("This is an earlier version of the plan. Choose a current section.")}
         )

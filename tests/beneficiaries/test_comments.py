@@ -367,8 +367,14 @@ def test_the_changed_version_must_come_after_the_comment(world: World) -> None:
 
 
 def test_the_share_answered_and_the_median_time_to_an_answer(world: World) -> None:
-    section = _section(_plan(world))
     start = timezone.now() - timedelta(days=10)
+    version = partnership_services.plan_publish(
+        actor=world.city_staff,
+        partnership=world.partnership,
+        sections=[("Why", "Because.")],
+        at=start - timedelta(days=1),
+    )
+    section = _section(version)
     comments = [
         services.comment_post(
             actor=world.beneficiary, section=section, body=f"c{i}", at=start + timedelta(hours=i)
