@@ -388,7 +388,7 @@ def test_the_comments_are_where_the_people_of_the_partnership_see_them(
     from beneficiaries.models import Comment
 
     a = planted.a
-    section_pk = Comment.objects.filter(partnership=a).values_list("section", flat=True)[0]
+    section_pk = Comment.objects.get(partnership=a, body=COMMENT_MARKERS["comment"]).section_id
     section = reverse("beneficiaries:section", kwargs={"pk": a.pk, "section_pk": section_pk})
     queue = reverse("beneficiaries:moderation", kwargs={"pk": a.pk})
     for persona in ("beneficiary", "entrepreneur"):
