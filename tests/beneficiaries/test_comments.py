@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -499,4 +499,24 @@ def test_every_event_of_the_room_reads_in_english_and_spanish(world: World) -> N
         assert english != spanish and "cannot describe" not in english, event.action
 
 
-PagesFor = Callable[[str], Client]
+def test_a_section_page_costs_the_same_queries_with_more_comments(
+    world: World, client_as, django_assert_num_queries
+) -> None:
+    section = _section(_plan(world))
+    url = reverse("beneficiaries:section", args=[world.partnership.pk, section.pk])
+    client = client_as("beneficiary")
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            comment = _post(world, section)
+            services.comment_post(
+                actor=world.entrepreneur, section=section, body="Noted.", parent=comment
+            )
+            services.comment_answer(actor=world.city_staff, comment=comment, body="Done.")
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add(10)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url)
