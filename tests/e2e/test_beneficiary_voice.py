@@ -145,6 +145,23 @@ def test_a_beneficiary_comments_reports_and_reads_the_answer_on_a_phone(
     expect(partner.get_by_text("The answer is sent.")).to_be_visible()
     _accessible_and_fits(partner)
 
+    # The partner writes down what was said at a meeting, and looks at the reports.
+    partner.goto(reverse("beneficiaries:plan", args=[world.partnership.pk]))
+    partner.get_by_role("link", name="Record what residents said offline").click()
+    _accessible_and_fits(partner)
+    partner.get_by_label("Section of the plan").select_option(label="Who cooks")
+    partner.get_by_label("What was said").fill("Older men would cook if asked.")
+    partner.get_by_role("button", name="Record it").click()
+    expect(partner.get_by_text(re.compile("Residents at the meeting of"))).to_be_visible()
+    partner.goto(reverse("beneficiaries:plan", args=[world.partnership.pk]))
+    partner.get_by_role("link", name="Reported comments").click()
+    expect(partner.get_by_text("Cheap food, who cares.")).to_be_visible()
+    _accessible_and_fits(partner)
+
+    resident.goto(reverse("beneficiaries:plan", args=[world.partnership.pk]))
+    resident.get_by_role("link", name="Print this plan for a meeting").click()
+    expect(resident.get_by_role("heading", name="You said, we did")).to_be_visible()
+    _accessible_and_fits(resident)
     resident.goto(reverse("beneficiaries:plan", args=[world.partnership.pk]))
     resident.get_by_role("link", name="My comments and their answers").click()
     expect(resident.get_by_text(PARTNER_SAYS)).to_be_visible()
