@@ -1,4 +1,6 @@
-"""Every change to participant invitations: send, withdraw, accept.
+"""Every change in this room: participant invitations (send, withdraw, accept), comments on
+the plan (post, correct, report, moderate, answer), voices gathered offline, and who took part
+in a check-in.
 
 Like every room's services, each takes the acting person and checks the rule again
 (``beneficiaries.permissions``), validates, writes the event log inside the transaction and
@@ -8,27 +10,41 @@ participant through the partnership's own service, ``partnerships.services.parti
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization
 from beneficiaries import permissions
 from beneficiaries.events import Action
-from beneficiaries.models import INVITATION_DAYS, ParticipantInvitation
+from beneficiaries.models import (
+    COMMENT_MAX_LENGTH,
+    EDIT_MINUTES,
+    INVITATION_DAYS,
+    REPORTS_TO_HIDE,
+    CheckInAttendance,
+    Comment,
+    CommentAnswer,
+    CommentReport,
+    ParticipantInvitation,
+)
 from core.events import log_event
 from core.links import absolute_url
 from core.mail import send_templated
+from core.versioning import save_versioned
 from partnerships import permissions as partnership_perms
 from partnerships import services as partnership_services
-from partnerships.models import Participant, Partnership
+from partnerships.models import CheckIn, Participant, Partnership, PlanSection, PlanVersion
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -215,3 +231,385 @@ def participant_invitation_revoke(
         invitation.save(update_fields=["revoked_at"])
         _log(actor, Action.INVITATION_REVOKED, invitation, now)
     return invitation
+
+
+# --- Comments on the plan: posted, corrected, reported, moderated, answered -------------------
+
+
+def _log_comment(
+    actor: User | None,
+    action: str,
+    comment: Comment,
+    at: datetime,
+    *,
+    private: bool = False,
+    **data: object,
+) -> None:
+    log_event(
+        actor=actor,
+        action=action,
+        target=comment,
+        partnership_id=comment.partnership_id,
+        organization_id=comment.partnership.city_id,
+        data={"comment": comment.pk, **data},
+        private=private,
+        at=at,
+    )
+
+
+def _clean_text(text: str, field: str, *, required: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: required})
+    if "\x00" in text:
+        raise ValidationError({field: _("Remove the invisible characters from the text.")})
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                field: _("Keep it to %(limit)d characters; you wrote %(count)d.")
+                % {"limit": COMMENT_MAX_LENGTH, "count": len(text)}
+            }
+        )
+    return text
+
+
+def _is_current(section: PlanSection, at: datetime) -> bool:
+    """Whether the section is of the plan as it stood at ``at`` (now, but for the demo's
+    replayed past)."""
+    latest = (
+        section.version.partnership.plan_versions.filter(published_at__lte=at)
+        .order_by("-number")
+        .first()
+    )
+    return latest is not None and latest.pk == section.version_id
+
+
+@transaction.atomic
+def comment_post(
+    *,
+    actor: User,
+    section: PlanSection,
+    body: str,
+    parent: Comment | None = None,
+    at: datetime | None = None,
+) -> Comment:
+    """A comment on a section of the current plan, or a reply (one level deep) to one."""
+    now = at or timezone.now()
+    partnership = section.version.partnership
+    _require(permissions.can_comment(actor, partnership))
+    body = _clean_text(body, "body", required=_("Write your comment."))
+    if parent is not None:
+        if parent.partnership_id != partnership.pk or parent.section_id != section.pk:
+            raise ValidationError(_("This reply does not belong to that comment."))
+        if parent.parent_id is not None:
+            raise ValidationError(_("Replies go one level deep: answer the first comment."))
+        if parent.is_hidden:
+            raise ValidationError(_("This comment is hidden; it cannot be answered now."))
+    elif not _is_current(section, now):
+        raise ValidationError(
+            _("This is an earlier version of the plan. Comment on the current version.")
+        )
+    comment = Comment.objects.create(
+        partnership=partnership,
+        section=section,
+        parent=parent,
+        author=actor,
+        body=body,
+        created_at=now,
+    )
+    _log_comment(
+        actor,
+        Action.COMMENT_POSTED,
+        comment,
+        now,
+        section=section.pk,
+        plan_version=section.version_id,
+        plan_version_number=section.version.number,
+        author=actor.pk,
+        parent=parent.pk if parent is not None else None,
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_edit(
+    *,
+    actor: User,
+    comment: Comment,
+    body: str,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Comment:
+    """The author corrects their comment, within a few minutes of writing it."""
+    now = at or timezone.now()
+    _require(permissions.can_view_comments(actor, comment.partnership))
+    if not permissions.can_edit_comment(actor, comment, now=now):
+        raise ValidationError(
+            _("A comment can be corrected by its author for %(minutes)d minutes only.")
+            % {"minutes": EDIT_MINUTES},
+            code="too_late",
+        )
+    comment.body = _clean_text(body, "body", required=_("Write your comment."))
+    comment.edited_at = now
+    save_versioned(comment, fields=["body", "edited_at"], expected_version=expected_version)
+    _log_comment(actor, Action.COMMENT_EDITED, comment, now)
+    return comment
+
+
+@transaction.atomic
+def comment_report(
+    *, actor: User, comment: Comment, reason: str, at: datetime | None = None
+) -> CommentReport:
+    """One person's report. At three different reporters the comment is hidden until a
+    moderator decides.
+
+    The count is kept by the database: the unique constraint makes a second report by the
+    same person fail, and the increment is one UPDATE, so reports sent at the same moment
+    each count once. The UPDATE keeps the row locked until the commit, so the conditional
+    UPDATE that hides it sees this transaction's count, and exactly one reporter hides it.
+    """
+    now = at or timezone.now()
+    _require(permissions.can_view_comments(actor, comment.partnership))
+    if not permissions.can_report(actor, comment):
+        raise ValidationError(_("You cannot report your own comment."), code="own")
+    if reason not in CommentReport.Reason.values:
+        raise ValidationError({"reason": _("Choose one of the listed reasons.")})
+    try:
+        with transaction.atomic():
+            report = CommentReport.objects.create(
+                comment=comment, reporter=actor, reason=reason, created_at=now
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("You have already reported this comment. A moderator will look at it."),
+            code="already_reported",
+        ) from None
+    Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+    _log_comment(actor, Action.COMMENT_REPORTED, comment, now, private=True, reason=reason)
+    hidden = Comment.objects.filter(
+        pk=comment.pk,
+        report_count__gte=REPORTS_TO_HIDE,
+        hidden_at__isnull=True,
+        moderated_at__isnull=True,
+    ).update(hidden_at=now)
+    if hidden:
+        _log_comment(
+            None,
+            Action.COMMENT_HIDDEN,
+            comment,
+            now,
+            private=True,
+            reason="",
+            by_reports=True,
+        )
+    comment.refresh_from_db(fields=["report_count", "hidden_at"])
+    return report
+
+
+class Moderation:
+    HIDE = "hide"
+    RESTORE = "restore"
+
+
+@transaction.atomic
+def comment_moderate(
+    *, actor: User, comment: Comment, decision: str, reason: str, at: datetime | None = None
+) -> Comment:
+    """A moderator hides a comment or shows it again, saying why; the reports stay."""
+    now = at or timezone.now()
+    _require(permissions.can_moderate(actor, comment.partnership))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why, for the other moderators.")})
+    if len(reason) > 300 or "\x00" in reason:
+        raise ValidationError({"reason": _("Keep the reason to one line of 300 characters.")})
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("partnership")
+        .get(pk=comment.pk)
+    )
+    if decision == Moderation.HIDE:
+        if comment.is_hidden:
+            raise ValidationError(_("This comment is already hidden."), code="already_hidden")
+        comment.hidden_at = now
+        action = Action.COMMENT_HIDDEN
+    elif decision == Moderation.RESTORE:
+        if not comment.is_hidden:
+            raise ValidationError(_("This comment is not hidden."), code="not_hidden")
+        comment.hidden_at = None
+        action = Action.COMMENT_RESTORED
+    else:
+        raise ValidationError({"decision": _("Choose to hide or to show the comment.")})
+    comment.moderated_at = now
+    comment.moderated_by = actor
+    comment.moderation_reason = reason
+    comment.save(update_fields=["hidden_at", "moderated_at", "moderated_by", "moderation_reason"])
+    _log_comment(actor, action, comment, now, private=True, reason=reason, by_reports=False)
+    return comment
+
+
+@transaction.atomic
+def comment_answer(
+    *,
+    actor: User,
+    comment: Comment,
+    body: str,
+    changed_version: PlanVersion | None = None,
+    at: datetime | None = None,
+) -> CommentAnswer:
+    """A partner answers a comment and, when it changed the plan, names the version that did.
+
+    The commenter is told through the event (``beneficiaries.comment.answered``), which the
+    notifications room delivers.
+    """
+    now = at or timezone.now()
+    _require(permissions.can_answer(actor, comment.partnership))
+    body = _clean_text(body, "body", required=_("Write your answer."))
+    if comment.parent_id is not None:
+        raise ValidationError(_("Replies are part of the conversation; answer the comment."))
+    if changed_version is not None and (
+        changed_version.partnership_id != comment.partnership_id
+        or changed_version.number <= comment.section.version.number
+    ):
+        raise ValidationError(
+            {"changed_version": _("Choose a version published after the comment was written.")}
+        )
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("partnership", "section")
+        .get(pk=comment.pk)
+    )
+    if CommentAnswer.objects.filter(comment=comment).exists():
+        raise ValidationError(_("This comment has been answered already."), code="answered")
+    answer = CommentAnswer.objects.create(
+        comment=comment,
+        body=body,
+        changed_version=changed_version,
+        answered_by=actor,
+        answered_at=now,
+    )
+    _log_comment(
+        actor,
+        Action.COMMENT_ANSWERED,
+        comment,
+        now,
+        answer=answer.pk,
+        section=comment.section_id,
+        commenter=comment.author_id,
+        changed_version=changed_version.pk if changed_version is not None else None,
+        changed_version_number=changed_version.number if changed_version is not None else None,
+    )
+    return answer
+
+
+@transaction.atomic
+def voice_record(
+    *,
+    actor: User,
+    section: PlanSection,
+    body: str,
+    spoken_on: date,
+    organization: Organization | None = None,
+    spoken_by: str = "",
+    named_with_consent: bool = False,
+    at: datetime | None = None,
+) -> Comment:
+    """What residents said at a meeting or on paper, written down by a partner for them.
+
+    A person is named only with their consent; otherwise it reads as the residents at the
+    meeting of that day. Without ``organization`` it is recorded for the first organization
+    the partner acts for here.
+    """
+    now = at or timezone.now()
+    partnership = section.version.partnership
+    _require(permissions.can_record_voices(actor, partnership))
+    body = _clean_text(body, "body", required=_("Write down what was said."))
+    spoken_by = (spoken_by or "").strip()
+    if "\x00" in spoken_by or len(spoken_by) > 200:
+        raise ValidationError({"spoken_by": _("Keep the name to 200 characters.")})
+    if spoken_by and not named_with_consent:
+        raise ValidationError(
+            {
+                "named_with_consent": _(
+                    "Name a person only if they agreed to it; otherwise leave the name empty."
+                )
+            }
+        )
+    if spoken_on > timezone.localdate(now) or spoken_on < partnership.start_date - timedelta(
+        days=366
+    ):
+        raise ValidationError({"spoken_on": _("Give the day it was said, not a future one.")})
+    acts_for = partnership_perms.organizations_for(actor, partnership)
+    if organization is None:
+        organization = Organization.objects.get(pk=acts_for[0])
+    elif organization.pk not in acts_for:
+        raise ValidationError({"organization": _("Choose an organization you act for here.")})
+    if not _is_current(section, now):
+        raise ValidationError(
+            {"section": _("This is an earlier version of the plan. Choose a current section.")}
+        )
+    comment = Comment.objects.create(
+        partnership=partnership,
+        section=section,
+        body=body,
+        source=Comment.Source.OFFLINE,
+        spoken_by=spoken_by,
+        spoken_on=spoken_on,
+        recorded_by=actor,
+        recorded_for=organization,
+        created_at=now,
+    )
+    _log_comment(
+        actor,
+        Action.VOICE_RECORDED,
+        comment,
+        now,
+        section=section.pk,
+        plan_version=section.version_id,
+        organization=organization.pk,
+    )
+    return comment
+
+
+# --- Check-ins: which beneficiaries took part ---------------------------------------------------
+
+
+@transaction.atomic
+def checkin_attendance_record(
+    *,
+    actor: User,
+    checkin: CheckIn,
+    participants: Iterable[Participant],
+    at: datetime | None = None,
+) -> list[CheckInAttendance]:
+    """Says which of the partnership's participants took part in a held check-in."""
+    now = at or timezone.now()
+    partnership = checkin.partnership
+    _require(permissions.can_record_attendance(actor, partnership))
+    if checkin.status != CheckIn.Status.HELD:
+        raise ValidationError(
+            _("Record the check-in as held first; then say who took part."), code="not_held"
+        )
+    chosen = {p.pk: p for p in participants}
+    if any(p.partnership_id != partnership.pk for p in chosen.values()):
+        raise ValidationError({"participants": _("Choose people of this partnership.")})
+    CheckIn.objects.select_for_update().filter(pk=checkin.pk).first()
+    CheckInAttendance.objects.filter(checkin=checkin).exclude(participant_id__in=chosen).delete()
+    present = set(
+        CheckInAttendance.objects.filter(checkin=checkin).values_list("participant_id", flat=True)
+    )
+    CheckInAttendance.objects.bulk_create(
+        CheckInAttendance(checkin=checkin, participant=p, recorded_by=actor, recorded_at=now)
+        for pk, p in chosen.items()
+        if pk not in present
+    )
+    log_event(
+        actor=actor,
+        action=Action.CHECKIN_ATTENDANCE_RECORDED,
+        target=checkin,
+        partnership_id=partnership.pk,
+        organization_id=partnership.city_id,
+        data={"checkin": checkin.pk, "participants": len(chosen)},
+        at=now,
+    )
+    return list(checkin.beneficiary_attendance.select_related("participant__user"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beneficiaries import views
+from beneficiaries import plan_views, views
 
 app_name = "beneficiaries"
 
@@ -13,4 +13,36 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    # The plan in plain words and what people say about it.
+    path("<int:pk>/plan/read/", plan_views.plan, name="plan"),
+    path("<int:pk>/plan/read/v<int:number>/", plan_views.plan_version, name="plan_version"),
+    path("<int:pk>/plan/read/v<int:number>/print/", plan_views.plan_print, name="plan_print"),
+    path("<int:pk>/plan/sections/<int:section_pk>/", plan_views.section, name="section"),
+    path("<int:pk>/comments/mine/", plan_views.my_comments, name="my_comments"),
+    path(
+        "<int:pk>/comments/<int:comment_pk>/reply/", plan_views.comment_reply, name="comment_reply"
+    ),
+    path("<int:pk>/comments/<int:comment_pk>/edit/", plan_views.comment_edit, name="comment_edit"),
+    path(
+        "<int:pk>/comments/<int:comment_pk>/report/",
+        plan_views.comment_report,
+        name="comment_report",
+    ),
+    path(
+        "<int:pk>/comments/<int:comment_pk>/moderate/",
+        plan_views.comment_moderate,
+        name="comment_moderate",
+    ),
+    path(
+        "<int:pk>/comments/<int:comment_pk>/answer/",
+        plan_views.comment_answer,
+        name="comment_answer",
+    ),
+    path("<int:pk>/voices/record/", plan_views.voice_record, name="voice_record"),
+    path("<int:pk>/moderation/", plan_views.moderation, name="moderation"),
+    path(
+        "<int:pk>/checkins/<int:checkin_pk>/beneficiaries/",
+        plan_views.checkin_attendance,
+        name="checkin_attendance",
+    ),
 ]

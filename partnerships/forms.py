@@ -649,6 +649,12 @@ class ResponsibilityEditForm(VersionedForm):
 
 class PlanSectionForm(forms.Form):
     heading = forms.CharField(label=_("Heading"), max_length=200, required=False)
+    summary = forms.CharField(
+        label=_("Summary in one line"),
+        max_length=200,
+        required=False,
+        help_text=_("In plain words, for beneficiaries reading on a phone or on paper."),
+    )
     body = forms.CharField(
         label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -662,8 +668,8 @@ PlanSectionFormSet = forms.formset_factory(
 class PlanPublishForm(OnceForm, VersionedForm):
     """A new version of the plan: its sections (one form each, in ``sections``) and a note.
 
-    The cleaned data are what ``plan_publish`` takes: ``sections`` as (heading, text)
-    pairs, blank ones included, since the service decides what a section needs, and the
+    The cleaned data are what ``plan_publish`` takes: ``sections`` as (heading, text,
+    summary) triples, blank ones included, since the service decides what a section needs, and the
     number of the version it starts from as ``expected_version``.
     """
 
@@ -687,7 +693,10 @@ class PlanPublishForm(OnceForm, VersionedForm):
     def _sections_of(version: PlanVersion | None) -> list[dict[str, str]]:
         if version is None:
             return []
-        return [{"heading": s.heading, "body": s.body} for s in version.sections.all()]
+        return [
+            {"heading": s.heading, "summary": s.summary, "body": s.body}
+            for s in version.sections.all()
+        ]
 
     def show_stored(self, current: models.Model) -> None:
         """The version someone else published meanwhile, to start from again."""
@@ -711,7 +720,11 @@ class PlanPublishForm(OnceForm, VersionedForm):
         if self.sections.is_valid():
             # An extra section left untouched has no cleaned data at all.
             cleaned["sections"] = [
-                (form.cleaned_data.get("heading", ""), form.cleaned_data.get("body", ""))
+                (
+                    form.cleaned_data.get("heading", ""),
+                    form.cleaned_data.get("body", ""),
+                    form.cleaned_data.get("summary", ""),
+                )
                 for form in self.sections
             ]
         return cleaned

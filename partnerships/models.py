@@ -571,6 +571,8 @@ class PlanSection(models.Model):
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveSmallIntegerField()
     heading = models.CharField(_("heading"), max_length=200)
+    # One line in plain words, written by the partners, for readers who will not read it all.
+    summary = models.CharField(_("summary in one line"), max_length=200, blank=True)
     body = models.TextField(_("text"))
 
     class Meta:

@@ -192,6 +192,7 @@ class Form:
 
 MANAGERS = ("city_staff", "city_admin")
 CONTRIBUTORS = ("city_staff", "city_admin", "entrepreneur")
+PEOPLE_OF_THE_PARTNERSHIP = (*CONTRIBUTORS, "beneficiary")
 SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
 
 
@@ -224,6 +225,20 @@ def _other_pathway_stage(scene: Scene) -> list[int]:
 
 def _first_practice(scene: Scene) -> list[str]:
     return [str(Practice.objects.order_by("pk").values_list("pk", flat=True).first())]
+
+
+def _held_checkin(scene: Scene) -> CheckIn:
+    """A check-in of ours that was held, made when first asked for."""
+    held, _created = CheckIn.objects.get_or_create(
+        partnership=scene.mine.partnership,
+        status=CheckIn.Status.HELD,
+        defaults={"due_date": TODAY(), "held_on": TODAY()},
+    )
+    return held
+
+
+def _participant(scene: Scene) -> int:
+    return scene.mine.partnership.participants.values_list("pk", flat=True)[0]
 
 
 def _site_staff() -> Any:
@@ -405,6 +420,7 @@ FORMS: dict[str, Form] = {
             "sections-MIN_NUM_FORMS": "0",
             "sections-MAX_NUM_FORMS": "50",
             "sections-0-heading": "Why",
+            "sections-0-summary": "Nobody should eat alone.",
             "sections-0-body": "Because neighbours eat alone.",
             "sections-1-heading": "",
             "sections-1-body": "",
@@ -416,6 +432,7 @@ FORMS: dict[str, Form] = {
             "sections-TOTAL_FORMS": Field("number"),
             "expected_version": Field("number"),
             "sections-0-heading": Field("text"),
+            "sections-0-summary": Field("text", required=False),
             "sections-0-body": Field("text"),
             "sections-1-heading": Field("text", required=False),
             "note": Field("text", required=False),
@@ -561,6 +578,75 @@ FORMS: dict[str, Form] = {
         fields={"email": Field("choice"), "role": Field("choice")},
     ),
     "beneficiaries:invitation_revoke": Form(personas=CONTRIBUTORS, empty=ANY),
+    # The plan's comments: everyone of the partnership speaks; the partners answer.
+    "beneficiaries:section": Form(
+        personas=PEOPLE_OF_THE_PARTNERSHIP,
+        hostile_by=("beneficiary",),
+        valid=lambda s: {"body": "More Tuesdays, please."},
+        fields={"form_token": Field("text", required=False), "body": Field("text")},
+    ),
+    "beneficiaries:comment_reply": Form(
+        personas=PEOPLE_OF_THE_PARTNERSHIP,
+        hostile_by=("beneficiary",),
+        valid=lambda s: {"body": "Yes, and Fridays."},
+        fields={"form_token": Field("text", required=False), "body": Field("text")},
+    ),
+    "beneficiaries:comment_edit": Form(
+        personas=("beneficiary",),
+        valid=lambda s: {"body": "More Tuesdays and Fridays.", "expected_version": "1"},
+        fields={"body": Field("text"), "expected_version": Field("number")},
+    ),
+    "beneficiaries:comment_report": Form(
+        personas=CONTRIBUTORS,
+        hostile_by=("entrepreneur",),
+        valid=lambda s: {"reason": "spam"},
+        fields={"reason": Field("choice")},
+    ),
+    "beneficiaries:comment_moderate": Form(
+        personas=CONTRIBUTORS,
+        hostile_by=("entrepreneur",),
+        valid=lambda s: {"decision": "hide", "reason": "It shows a phone number."},
+        fields={"decision": Field("choice"), "reason": Field("text")},
+    ),
+    "beneficiaries:comment_answer": Form(
+        personas=CONTRIBUTORS,
+        hostile_by=("entrepreneur",),
+        valid=lambda s: {"body": "We added a Tuesday lunch.", "changed_version": ""},
+        fields={
+            "body": Field("text"),
+            "changed_version": Field(
+                "id", required=False, foreign=lambda s: [s.theirs.plan_version.pk]
+            ),
+        },
+    ),
+    "beneficiaries:voice_record": Form(
+        personas=CONTRIBUTORS,
+        hostile_by=("entrepreneur",),
+        valid=lambda s: {
+            "section": str(s.mine.section.pk),
+            "body": "Lunch should be earlier in winter.",
+            "spoken_on": _iso(),
+            "spoken_by": "",
+            "organization": "",
+        },
+        fields={
+            "form_token": Field("text", required=False),
+            "section": Field("id", foreign=lambda s: [s.theirs.section.pk]),
+            "body": Field("text"),
+            "spoken_on": Field("date"),
+            "spoken_by": Field("text", required=False),
+            "organization": Field("id", required=False, foreign=_other_orgs),
+        },
+    ),
+    # Saying who took part in a held check-in; none is a fine answer too.
+    "beneficiaries:checkin_attendance": Form(
+        personas=CONTRIBUTORS,
+        hostile_by=("entrepreneur",),
+        kwargs=lambda s: {"pk": s.mine.partnership.pk, "checkin_pk": _held_checkin(s).pk},
+        valid=lambda s: {"participants": [str(_participant(s))]},
+        fields={"participants": Field("ids", required=False)},
+        empty=ANY,
+    ),
     # The invitation went to an address no persona has: every acceptance is refused.
     "beneficiaries:invitation_accept": Form(personas=SIGNED_IN),
     "partnerships:indicator_edit": Form(
@@ -889,8 +975,16 @@ PARTNERSHIP_FORMS = [
 ]
 
 
-@pytest.mark.parametrize("key", PARTNERSHIP_FORMS)
-@pytest.mark.parametrize("persona", ["beneficiary", "other_city_staff", "outsider", "anonymous"])
+@pytest.mark.parametrize(
+    ("key", "persona"),
+    [
+        (key, persona)
+        for key in PARTNERSHIP_FORMS
+        for persona in ["beneficiary", "other_city_staff", "outsider", "anonymous"]
+        # Beneficiaries speak on the plan: those forms are theirs too.
+        if persona not in FORMS[key].personas
+    ],
+)
 def test_a_valid_post_from_someone_not_allowed_changes_nothing(
     key: str, persona: str, scene: Scene
 ) -> None:

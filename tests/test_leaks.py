@@ -66,6 +66,15 @@ PARTNERSHIP_MARKERS = {
     "person's e-mail": "qzx.quiet.cook.7723@harvest.example",
 }
 ALL_MARKERS = {**MONEY_MARKERS, **PARTNERSHIP_MARKERS}
+# What people said about A's plan: for the people of A only.
+COMMENT_MARKERS = {
+    "comment": "QZX-COMMENT-7724",
+    "reply": "QZX-REPLY-7725",
+    "answer": "QZX-ANSWER-7726",
+    "offline voice": "QZX-VOICE-7727",
+}
+# A comment three people reported, hidden until a moderator decides: moderators only.
+HIDDEN_MARKERS = {"hidden comment": "QZX-HIDDEN-COMMENT-7728"}
 
 
 @pytest.fixture(autouse=True)
@@ -169,8 +178,41 @@ def _plant(world: World) -> Partnership:
         status="partly_met",
         discussion_notes=MONEY_MARKERS["need discussion"],
     )
+    _plant_comments(world, a)
     a.refresh_from_db()
     return a
+
+
+def _plant_comments(world: World, a: Partnership) -> None:
+    from beneficiaries import services as voice
+    from partnerships.models import Participant
+
+    section = a.plan_versions.order_by("-number").first().sections.get()  # type: ignore[union-attr]
+    comment = voice.comment_post(
+        actor=world.beneficiary, section=section, body=COMMENT_MARKERS["comment"]
+    )
+    voice.comment_post(
+        actor=world.entrepreneur, section=section, body=COMMENT_MARKERS["reply"], parent=comment
+    )
+    voice.comment_answer(actor=world.city_staff, comment=comment, body=COMMENT_MARKERS["answer"])
+    voice.voice_record(
+        actor=world.entrepreneur,
+        section=section,
+        body=COMMENT_MARKERS["offline voice"],
+        spoken_on=timezone.localdate(),
+    )
+    neighbours = []
+    for i in range(4):
+        person = f.UserFactory(email=f"neighbour{i}@example.net", name=f"Neighbour {i}")
+        Participant.objects.create(partnership=a, user=person)
+        neighbours.append(person)
+    hidden = voice.comment_post(
+        actor=neighbours[0], section=section, body=HIDDEN_MARKERS["hidden comment"]
+    )
+    for person in neighbours[1:]:
+        voice.comment_report(actor=person, comment=hidden, reason="personal_data")
+    hidden.refresh_from_db()
+    assert hidden.is_hidden
 
 
 @pytest.fixture
@@ -326,15 +368,58 @@ def test_the_markers_are_where_the_people_of_the_partnership_see_them(
 def test_nothing_private_of_a_partnership_reaches_someone_who_cannot_see_it(
     persona: str, planted: Planted
 ) -> None:
-    leaks = _walk(planted, persona, ALL_MARKERS, amount=True)
+    markers = {**ALL_MARKERS, **COMMENT_MARKERS, **HIDDEN_MARKERS}
+    leaks = _walk(planted, persona, markers, amount=True)
 
     assert not leaks, "\n".join(leaks)
 
 
-def test_a_beneficiary_never_sees_the_money(planted: Planted) -> None:
-    leaks = _walk(planted, "beneficiary", MONEY_MARKERS, amount=True)
+def test_a_beneficiary_never_sees_the_money_nor_a_hidden_comment(planted: Planted) -> None:
+    leaks = _walk(planted, "beneficiary", {**MONEY_MARKERS, **HIDDEN_MARKERS}, amount=True)
 
     assert not leaks, "\n".join(leaks)
+
+
+def test_the_comments_are_where_the_people_of_the_partnership_see_them(
+    planted: Planted, client_as
+) -> None:
+    """The walks above could pass because nothing was planted: the comments are on the
+    section's page, and the hidden one on the moderators' page only."""
+    from beneficiaries.models import Comment
+
+    a = planted.a
+    section_pk = Comment.objects.get(partnership=a, body=COMMENT_MARKERS["comment"]).section_id
+    section = reverse("beneficiaries:section", kwargs={"pk": a.pk, "section_pk": section_pk})
+    queue = reverse("beneficiaries:moderation", kwargs={"pk": a.pk})
+    for persona in ("beneficiary", "entrepreneur"):
+        text = _text(client_as(persona).get(section))
+        assert set(_found(text, COMMENT_MARKERS, amount=False)) == set(COMMENT_MARKERS)
+    assert _found(_text(client_as("beneficiary").get(section)), HIDDEN_MARKERS, amount=False) == []
+    assert client_as("beneficiary").get(queue).status_code == 403
+    for persona in ("city_staff", "entrepreneur"):
+        assert _found(_text(client_as(persona).get(queue)), HIDDEN_MARKERS, amount=False)
+
+
+def test_another_partnerships_comments_are_not_found(planted: Planted, client_as) -> None:
+    """Our city's admin asks for the other partnership's comment under either partnership."""
+    theirs = planted.scene.theirs
+    mine = planted.a
+    client = client_as("city_admin")
+    for name in (
+        "beneficiaries:comment_reply",
+        "beneficiaries:comment_report",
+        "beneficiaries:comment_moderate",
+        "beneficiaries:comment_answer",
+        "beneficiaries:comment_edit",
+    ):
+        for pk in (mine.pk, theirs.partnership.pk):
+            url = reverse(name, kwargs={"pk": pk, "comment_pk": theirs.comment.pk})
+            assert client.get(url).status_code == 404, url
+            assert client.post(url, {"body": "x", "reason": "spam"}).status_code == 404, url
+    other = reverse(
+        "beneficiaries:section", kwargs={"pk": mine.pk, "section_pk": theirs.section.pk}
+    )
+    assert client.get(other).status_code == 404
 
 
 def test_a_beneficiary_sees_the_partnership_itself(planted: Planted, client_as) -> None:

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 
 import config.urls
 from accounts.models import Invitation, Membership, Organization
-from beneficiaries.models import ParticipantInvitation
+from beneficiaries.models import Comment, ParticipantInvitation
 from partnerships.models import Partner, Partnership, PlanSection, PlanVersion, Responsibility
 from tests import factories as f
 from tests.conftest import PERSONAS, World
@@ -68,6 +68,9 @@ class Bundle:
     participant_invitation: ParticipantInvitation
     measurement: Any
     progress_update: Any
+    section: PlanSection
+    # Written by the partnership's first participant (the beneficiary, in ours).
+    comment: Comment
 
 
 @dataclass
@@ -94,8 +97,10 @@ def invited_partner(world: World) -> Partner:
 def _bundle(partnership: Partnership, author: Any) -> Bundle:
     community = f.OrganizationFactory(kind=Organization.Kind.COMMUNITY_GROUP)
     version = PlanVersion.objects.create(partnership=partnership, number=1, published_by=author)
-    PlanSection.objects.create(version=version, order=1, heading="Why", body="Because.")
+    section = PlanSection.objects.create(version=version, order=1, heading="Why", body="Because.")
     indicator = f.IndicatorFactory(partnership=partnership)
+    participant = partnership.participants.select_related("user").first()
+    commenter = participant.user if participant is not None else author
     return Bundle(
         partnership=partnership,
         checkin=f.CheckInFactory(partnership=partnership),
@@ -117,6 +122,10 @@ def _bundle(partnership: Partnership, author: Any) -> Bundle:
         # Entered by the city's point of contact: the lead's people may not correct them.
         measurement=f.MeasurementFactory(indicator=indicator, entered_by=author),
         progress_update=f.ProgressUpdateFactory(partnership=partnership, author=author),
+        section=section,
+        comment=Comment.objects.create(
+            partnership=partnership, section=section, author=commenter, body="More Tuesdays."
+        ),
     )
 
 
@@ -332,6 +341,42 @@ EXPECTED: dict[str, Entry] = {
     "beneficiaries:invitation_accept": fixed(
         PUBLIC, lambda s: {"token": s.mine.participant_invitation.token}
     ),
+    # The plan in plain words and its comments (the beneficiaries app). The comment is the
+    # beneficiary's own: they may correct it, not report it; moderators are the city's staff
+    # and the lead's members.
+    "beneficiaries:plan": on_partnership(SECTION),
+    "beneficiaries:plan_version": on_partnership(
+        SECTION, lambda b: {"number": b.plan_version.number}
+    ),
+    "beneficiaries:plan_print": on_partnership(
+        SECTION, lambda b: {"number": b.plan_version.number}
+    ),
+    "beneficiaries:section": on_partnership(SECTION, lambda b: {"section_pk": b.section.pk}),
+    "beneficiaries:my_comments": on_partnership(SECTION),
+    "beneficiaries:comment_reply": on_partnership(SECTION, lambda b: {"comment_pk": b.comment.pk}),
+    "beneficiaries:comment_edit": on_partnership(
+        each(
+            404, city_staff=403, city_admin=403, entrepreneur=403, beneficiary=200, anonymous=LOGIN
+        ),
+        lambda b: {"comment_pk": b.comment.pk},
+    ),
+    "beneficiaries:comment_report": on_partnership(
+        each(
+            404, city_staff=200, city_admin=200, entrepreneur=200, beneficiary=403, anonymous=LOGIN
+        ),
+        lambda b: {"comment_pk": b.comment.pk},
+    ),
+    "beneficiaries:comment_moderate": on_partnership(
+        CONTRIBUTE, lambda b: {"comment_pk": b.comment.pk}
+    ),
+    "beneficiaries:comment_answer": on_partnership(
+        CONTRIBUTE, lambda b: {"comment_pk": b.comment.pk}
+    ),
+    "beneficiaries:voice_record": on_partnership(CONTRIBUTE),
+    "beneficiaries:moderation": on_partnership(CONTRIBUTE),
+    "beneficiaries:checkin_attendance": on_partnership(
+        CONTRIBUTE, lambda b: {"checkin_pk": b.checkin.pk}
+    ),
     "partnerships:indicator_edit": on_partnership(
         CONTRIBUTE, lambda b: {"indicator_pk": b.indicator.pk}
     ),
@@ -423,6 +468,11 @@ READ_ONLY = frozenset(
         "partnerships:timeline",
         "partnerships:money",
         "partnerships:measurements_export",
+        "beneficiaries:plan",
+        "beneficiaries:plan_version",
+        "beneficiaries:plan_print",
+        "beneficiaries:my_comments",
+        "beneficiaries:moderation",
     }
 )
 # Django's and allauth's own views: theirs to decide.

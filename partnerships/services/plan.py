@@ -26,12 +26,14 @@ def plan_publish(
     *,
     actor: User,
     partnership: Partnership,
-    sections: Sequence[tuple[str, str]],
+    sections: Sequence[tuple[str, str] | tuple[str, str, str]],
     note: str = "",
     expected_version: int | None = None,
     at: datetime | None = None,
 ) -> PlanVersion:
     """Publishes a new version; earlier versions stay readable as they were.
+
+    Each section is (heading, text) or (heading, text, one-line summary in plain words).
 
     Editing the plan means publishing the version after the one the editor started from:
     ``expected_version`` is that one's number (0 for the first plan). If someone published
@@ -40,16 +42,25 @@ def plan_publish(
     """
     now = moment(at)
     require(perms.can_contribute(actor, partnership))
-    cleaned = [(h.strip(), b.strip()) for h, b in sections if h.strip() or b.strip()]
+    given = [(s[0].strip(), s[1].strip(), s[2].strip() if len(s) > 2 else "") for s in sections]
+    cleaned = [(h, b, summary) for h, b, summary in given if h or b]
     if not cleaned:
         raise ValidationError({"sections": _("A plan needs at least one section.")})
-    for heading, body in cleaned:
+    summary_limit = PlanSection._meta.get_field("summary").max_length or 0
+    for heading, body, summary in cleaned:
         if not heading or not body:
             raise ValidationError({"sections": _("Every section needs a heading and a text.")})
         limit = PlanSection._meta.get_field("heading").max_length or 0
         if len(heading) > limit:
             raise ValidationError(
                 {"sections": _("Keep every heading to %(limit)d characters.") % {"limit": limit}}
+            )
+        if len(summary) > summary_limit:
+            raise ValidationError(
+                {
+                    "sections": _("Keep every summary to %(limit)d characters.")
+                    % {"limit": summary_limit}
+                }
             )
     within_length(PlanVersion, {"note": note})
     # Lock the partnership row so two people publishing at once get distinct numbers.
@@ -65,8 +76,8 @@ def plan_publish(
         published_at=now,
     )
     PlanSection.objects.bulk_create(
-        PlanSection(version=version, order=i, heading=h, body=b)
-        for i, (h, b) in enumerate(cleaned, start=1)
+        PlanSection(version=version, order=i, heading=h, body=b, summary=summary)
+        for i, (h, b, summary) in enumerate(cleaned, start=1)
     )
     record(
         partnership,

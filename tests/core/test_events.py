@@ -102,6 +102,33 @@ def _samples(world: World) -> dict[str, dict[str, Any]]:
         AccountsAction.INVITATION_REVOKED: {"invitation_id": 1},
         BeneficiariesAction.INVITATION_SENT: {"invitation_id": 1, "role": "advisor"},
         BeneficiariesAction.INVITATION_REVOKED: {"invitation_id": 1},
+        BeneficiariesAction.COMMENT_POSTED: {
+            "comment": 1,
+            "section": 1,
+            "plan_version": 1,
+            "plan_version_number": 1,
+            "author": world.beneficiary.pk,
+            "parent": None,
+        },
+        BeneficiariesAction.COMMENT_EDITED: {"comment": 1},
+        BeneficiariesAction.COMMENT_REPORTED: {"comment": 1, "reason": "spam"},
+        BeneficiariesAction.COMMENT_HIDDEN: {"comment": 1, "reason": "", "by_reports": True},
+        BeneficiariesAction.COMMENT_RESTORED: {"comment": 1, "reason": "Fair", "by_reports": False},
+        BeneficiariesAction.COMMENT_ANSWERED: {
+            "comment": 1,
+            "answer": 1,
+            "section": 1,
+            "commenter": world.beneficiary.pk,
+            "changed_version": 2,
+            "changed_version_number": 2,
+        },
+        BeneficiariesAction.VOICE_RECORDED: {
+            "comment": 1,
+            "section": 1,
+            "plan_version": 1,
+            "organization": 1,
+        },
+        BeneficiariesAction.CHECKIN_ATTENDANCE_RECORDED: {"checkin": 1, "participants": 2},
     }
 
 

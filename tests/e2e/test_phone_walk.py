@@ -24,7 +24,7 @@ from django.utils import translation
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from accounts.models import Invitation, Membership
-from beneficiaries.models import ParticipantInvitation
+from beneficiaries.models import Comment, ParticipantInvitation
 from demo.people import PASSWORD
 from partnerships import models as pm
 from playbook.models import ModelPathway
@@ -122,6 +122,10 @@ def _demo_scene(walker: Walker) -> Scene:
     city = partnership.city
     membership = Membership.objects.filter(organization=city).order_by("pk").first()
     assert membership is not None
+    section = pm.PlanSection.objects.filter(version__partnership=partnership).latest(
+        "version__number", "-order"
+    )
+    participant = partnership.participants.order_by("pk").first()
     bundle = Bundle(
         partnership=partnership,
         checkin=pm.CheckIn.objects.filter(partnership=partnership).latest("due_date"),
@@ -138,6 +142,14 @@ def _demo_scene(walker: Walker) -> Scene:
         ),
         measurement=pm.Measurement.objects.filter(indicator__partnership=partnership).first(),
         progress_update=pm.ProgressUpdate.objects.filter(partnership=partnership).first(),
+        section=section,
+        # Just written, so its author (the partnership's first participant) may correct it.
+        comment=Comment.objects.create(
+            partnership=partnership,
+            section=section,
+            author=participant.user if participant else None,
+            body="A comment written a moment ago.",
+        ),
     )
     # An open invitation into another partnership of the city, for the lead to answer.
     proposed = f.PartnershipFactory(title="Proposed", city=city, lead=partnership.lead)
