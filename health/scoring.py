@@ -106,15 +106,16 @@ class Facts:
     comments: int = 0
     comments_answered: int = 0
     partners: int = 0  # accepted partner organizations, the lead among them
+    # Organizations holding a responsibility, the city among them, and the top one's share.
     partners_with_responsibilities: int = 0
-    largest_responsibility_share: float = 0.0  # of all responsibilities, the top partner's
+    largest_responsibility_share: float = 0.0
     partners_added: int = 0  # accepted in the period, after the lead
     levers_used: int = 0  # distinct levers named by progress updates
     needs_stated: int = 0
     needs_discussed: int = 0  # updated, or discussed at a check-in, in the period
     milestones_due: int = 0  # responsibilities due in the period
     milestones_kept: int = 0  # of those, done by their date or moved before it
-    values_partners_agreed: int = 0  # partners agreed to the current values version
+    values_partners_agreed: int = 0  # parties (the city too) agreed to the current version
     values_written: bool = False
 
 
@@ -124,11 +125,16 @@ ENOUGH_LEVERS = 4
 ENOUGH_PARTICIPANTS = 3
 
 
+def _parties(facts: Facts) -> int:
+    """Who can hold the work: the partner organizations and the city."""
+    return facts.partners + 1
+
+
 def _evenness(facts: Facts) -> tuple[float, float]:
-    """1 when responsibilities are spread evenly across partners, 0 when one holds all."""
-    if facts.partners < 2 or facts.partners_with_responsibilities == 0:
+    """1 when responsibilities are spread evenly across the parties, 0 when one holds all."""
+    if facts.partners_with_responsibilities == 0 or _parties(facts) < 2:
         return 0.0, 0.0
-    even = 1 / facts.partners
+    even = 1 / _parties(facts)
     top = min(max(facts.largest_responsibility_share, even), 1.0)
     return (1 - top) / (1 - even), 1.0
 
@@ -161,8 +167,8 @@ def behaviour_signals(facts: Facts) -> list[Signal]:
         Signal(
             "responsibilities_shared",
             "shared-agency",
-            facts.partners_with_responsibilities,
-            facts.partners if facts.partners_with_responsibilities else 0,
+            min(facts.partners_with_responsibilities, _parties(facts)),
+            _parties(facts) if facts.partners_with_responsibilities else 0,
             2,
         ),
         Signal("responsibilities_even", "shared-agency", evenness, evenness_possible, 1),
@@ -204,8 +210,8 @@ def behaviour_signals(facts: Facts) -> list[Signal]:
         Signal(
             "values_agreed",
             "shared-values",
-            facts.values_partners_agreed if facts.values_written else 0,
-            facts.partners if facts.partners else 0,
+            min(facts.values_partners_agreed, _parties(facts)) if facts.values_written else 0,
+            _parties(facts),
             3,
         ),
     ]

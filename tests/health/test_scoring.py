@@ -207,11 +207,14 @@ def test_a_new_partnership_scores_nothing_it_could_not_yet_do():
 
 
 def test_values_agreed_by_every_partner_score_full():
-    facts = Facts(partners=3, values_written=True, values_partners_agreed=3)
+    # Two partner organizations and the city: three parties.
+    facts = Facts(partners=2, values_written=True, values_partners_agreed=3)
     score = score_practice("shared-values", [], behaviour_signals(facts))
     assert score.behaviour == 100
-    facts = Facts(partners=3, values_written=True, values_partners_agreed=1)
+    facts = Facts(partners=2, values_written=True, values_partners_agreed=1)
     assert score_practice("shared-values", [], behaviour_signals(facts)).behaviour == 33
+    unwritten = Facts(partners=2)
+    assert score_practice("shared-values", [], behaviour_signals(unwritten)).behaviour == 0
 
 
 # --- Properties ------------------------------------------------------------------------
