@@ -17,7 +17,7 @@ from health import services
 from health.events import Action
 from health.facts import Period, gather
 from health.models import Group, PracticeScore, RoundScore, SurveyResponse
-from partnerships.models import CheckIn, Partner, Participant
+from partnerships.models import CheckIn, Participant, Partner
 from playbook.models import SurveyStatement
 from tests import factories as f
 from tests.conftest import World
@@ -114,8 +114,7 @@ def test_each_person_answers_in_their_group_and_may_change_their_answers(world: 
 
 def test_each_side_rates_the_other(world: World):
     about = {
-        group: {s.key for s in services.statements_for(group) if s.about}
-        for group in Group.values
+        group: {s.key for s in services.statements_for(group) if s.about} for group in Group.values
     }
     assert about[Group.CITY] == {"entrepreneurs-kept-commitments"}
     assert about[Group.ENTREPRENEURS] == {"city-support-at-this-stage"}
@@ -266,11 +265,15 @@ def test_facts_count_what_the_partnership_did(world: World):
     today = timezone.localdate()
     p = world.partnership
     f.CheckInFactory(
-        partnership=p, due_date=today - timedelta(days=30), status=CheckIn.Status.HELD,
+        partnership=p,
+        due_date=today - timedelta(days=30),
+        status=CheckIn.Status.HELD,
         held_on=today - timedelta(days=28),
     )
     late = f.CheckInFactory(
-        partnership=p, due_date=today - timedelta(days=60), status=CheckIn.Status.HELD,
+        partnership=p,
+        due_date=today - timedelta(days=60),
+        status=CheckIn.Status.HELD,
         held_on=today - timedelta(days=40),
     )
     late.attendees.add(world.beneficiary)
@@ -311,7 +314,9 @@ def test_recompute_writes_only_what_changed_and_tells_of_notable_changes(world: 
     assert "build-bridges" in event.data["changes"]
 
 
-def test_a_committed_change_recomputes_its_partnership(world: World, django_capture_on_commit_callbacks):
+def test_a_committed_change_recomputes_its_partnership(
+    world: World, django_capture_on_commit_callbacks
+):
     p = world.partnership
     with django_capture_on_commit_callbacks(execute=True):
         from partnerships import services as partnership_services
