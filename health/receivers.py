@@ -7,6 +7,9 @@ shared cache and queues the task a few seconds later; the others find the key ta
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.cache import cache
@@ -23,6 +26,19 @@ MOVING_PREFIXES = ("partnerships.", "beneficiaries.")
 MOVING_ACTIONS = {Action.ROUND_CLOSED, Action.VALUES_WRITTEN, Action.VALUES_AGREED}
 
 
+_paused = threading.local()
+
+
+@contextmanager
+def recompute_paused() -> Iterator[None]:
+    """For bulk loads that recompute every score once at the end themselves (the demo)."""
+    _paused.on = True
+    try:
+        yield
+    finally:
+        _paused.on = False
+
+
 def moves_scores(event: Event) -> bool:
     if event.partnership_id is None:
         return False
@@ -31,6 +47,8 @@ def moves_scores(event: Event) -> bool:
 
 @receiver(event_committed, dispatch_uid="health.recompute_on_change")
 def recompute_on_change(sender: Any, event: Event, **kwargs: Any) -> None:
+    if getattr(_paused, "on", False):
+        return
     if not moves_scores(event) or event.action == "partnerships.partnership.deleted":
         return
     assert event.partnership_id is not None

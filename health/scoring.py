@@ -254,9 +254,10 @@ class Contribution:
 class PracticeScore:
     practice: str
     perception: int | None
-    band: Band | None
+    band: Band | None  # of the perception, on the survey's scale
     behaviour: int | None
     combined: int | None
+    combined_band: Band | None
     # 0-1: how much data stood behind the combined score.
     confidence: float
     overall: Figure
@@ -283,6 +284,15 @@ def band(mean: float) -> Band:
     if mean >= 4.0:
         return Band.STRENGTH
     if mean >= 3.0:
+        return Band.DISCUSS
+    return Band.CONCERN
+
+
+def score_band(score: int) -> Band:
+    """The same bands for a 0-100 score: 4.0 on the scale is 75, 3.0 is 50."""
+    if score >= 75:
+        return Band.STRENGTH
+    if score >= 50:
         return Band.DISCUSS
     return Band.CONCERN
 
@@ -476,6 +486,7 @@ def score_practice(
         band=band(overall.mean) if overall.mean is not None else None,
         behaviour=behaviour_score,
         combined=combined,
+        combined_band=score_band(combined) if combined is not None else None,
         confidence=round(confidence, 2),
         overall=overall,
         groups=groups,

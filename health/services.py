@@ -291,6 +291,7 @@ def values_agree(
 
 def _detail(score: Score) -> dict[str, Any]:
     return {
+        "perception_band": score.band.value if score.band else "",
         "overall": {
             "n": score.overall.respondents,
             "mean": score.overall.mean,
@@ -325,7 +326,7 @@ def _fields(score: Score, at: datetime) -> dict[str, Any]:
     return {
         "formula_version": score.formula_version,
         "perception": score.perception,
-        "band": score.band.value if score.band else "",
+        "band": score.combined_band.value if score.combined_band else "",
         "behaviour": score.behaviour,
         "combined": score.combined,
         "confidence": score.confidence,

@@ -21,6 +21,7 @@ from health.scoring import (
     remarks_visible,
     respondent_means,
     score_all,
+    score_band,
     score_practice,
     to_percent,
 )
@@ -43,6 +44,10 @@ def test_the_scale_and_the_bands():
     assert band(3.99) is Band.DISCUSS
     assert band(3.0) is Band.DISCUSS
     assert band(2.99) is Band.CONCERN
+    assert score_band(75) is Band.STRENGTH
+    assert score_band(74) is Band.DISCUSS
+    assert score_band(50) is Band.DISCUSS
+    assert score_band(49) is Band.CONCERN
 
 
 def test_no_data_gives_no_score_and_no_confidence():
