@@ -163,7 +163,7 @@ def survey_answer(
         raise ValidationError(_("Some answers were for statements you were not asked."))
     for value in ratings.values():
         if value is not None and not 1 <= value <= 5:
-            raise ValidationError(_("Each answer is from 1 to 5, or \u201cdon't know\u201d."))
+            raise ValidationError(_("Each answer is from 1 to 5, or “don't know”."))
     if not any(value is not None for value in ratings.values()) and not remark.strip():
         raise ValidationError(_("Answer at least one statement, or write a remark."))
     response, created = SurveyResponse.objects.update_or_create(
