@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Avg, Count, F, Max, Q
 
 from core.models import Event
 from health.models import SurveyRating, ValuesAgreement, ValuesVersion
@@ -53,9 +53,21 @@ def _counts(rows: Iterable[Mapping[str, Any]], key: str = "partnership_id") -> d
     return {row[key]: row["n"] for row in rows}
 
 
+# From this many ids on, a batch is read as the range of its ids (and rows of partnerships
+# not asked for are dropped): thousands of bound parameters cost more than a few extra rows.
+RANGE_FROM = 100
+
+
+def scope(ids: Sequence[int], field: str = "partnership_id") -> Q:
+    if len(ids) >= RANGE_FROM:
+        return Q(**{f"{field}__gte": min(ids), f"{field}__lte": max(ids)})
+    return Q(**{f"{field}__in": ids})
+
+
 def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
     """Facts for each partnership in ``ids`` over ``period``; a fixed number of queries."""
     start, end = period.start, period.end
+    within = scope(ids)
     facts: dict[int, dict[str, float | int | bool]] = {pk: {} for pk in ids}
 
     def put(name: str, values: dict[int, int] | dict[int, float]) -> None:
@@ -63,7 +75,7 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
             if pk in facts:
                 facts[pk][name] = value
 
-    checkins = CheckIn.objects.filter(partnership_id__in=ids)
+    checkins = CheckIn.objects.filter(within)
     put(
         "checkins_due",
         _counts(
@@ -97,7 +109,7 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
         ),
     )
 
-    indicators = Indicator.objects.filter(partnership_id__in=ids)
+    indicators = Indicator.objects.filter(within)
     put("indicators", _counts(indicators.values("partnership_id").annotate(n=Count("pk"))))
     put(
         "indicators_fresh",
@@ -112,9 +124,7 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
         ),
     )
 
-    ended = Experiment.objects.filter(partnership_id__in=ids).filter(
-        ~Q(decision="") | Q(ends_on__lte=end)
-    )
+    ended = Experiment.objects.filter(within).filter(~Q(decision="") | Q(ends_on__lte=end))
     put("experiments_ended", _counts(ended.values("partnership_id").annotate(n=Count("pk"))))
     put(
         "experiments_decided",
@@ -124,13 +134,11 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
     put(
         "participants",
         _counts(
-            Participant.objects.filter(partnership_id__in=ids)
-            .values("partnership_id")
-            .annotate(n=Count("pk"))
+            Participant.objects.filter(within).values("partnership_id").annotate(n=Count("pk"))
         ),
     )
 
-    accepted = Partner.objects.filter(partnership_id__in=ids, status=Partner.Status.ACCEPTED)
+    accepted = Partner.objects.filter(within, status=Partner.Status.ACCEPTED)
     put("partners", _counts(accepted.values("partnership_id").annotate(n=Count("pk"))))
     put(
         "partners_added",
@@ -145,7 +153,7 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
     # Responsibilities still standing, per organization: how widely the work is held.
     held_by: dict[int, dict[int, int]] = defaultdict(dict)
     for row in (
-        Responsibility.objects.filter(partnership_id__in=ids)
+        Responsibility.objects.filter(within)
         .exclude(status=Responsibility.Status.DROPPED)
         .values("partnership_id", "organization_id")
         .annotate(n=Count("pk"))
@@ -161,7 +169,7 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
     levers: dict[int, set[str]] = defaultdict(set)
     for pk, used in (
         ProgressUpdate.objects.filter(
-            partnership_id__in=ids, withdrawn_at__isnull=True, date__gte=start, date__lte=end
+            within, withdrawn_at__isnull=True, date__gte=start, date__lte=end
         )
         .exclude(levers=[])
         .values_list("partnership_id", "levers")
@@ -169,15 +177,13 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
         levers[pk].update(used)
     put("levers_used", {pk: len(used) for pk, used in levers.items()})
 
-    needs = FinancialNeed.objects.filter(partnership_id__in=ids).exclude(
-        status=FinancialNeed.Status.WITHDRAWN
-    )
+    needs = FinancialNeed.objects.filter(within).exclude(status=FinancialNeed.Status.WITHDRAWN)
     put("needs_stated", _counts(needs.values("partnership_id").annotate(n=Count("pk"))))
     put(
         "needs_discussed",
         _counts(
             Event.objects.filter(
-                partnership_id__in=ids,
+                within,
                 action__in=NEED_DISCUSSED_ACTIONS,
                 created_at__date__gte=start,
                 created_at__date__lte=end,
@@ -187,9 +193,9 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
         ),
     )
 
-    due = Responsibility.objects.filter(
-        partnership_id__in=ids, due_date__gte=start, due_date__lte=end
-    ).exclude(status=Responsibility.Status.DROPPED)
+    due = Responsibility.objects.filter(within, due_date__gte=start, due_date__lte=end).exclude(
+        status=Responsibility.Status.DROPPED
+    )
     put("milestones_due", _counts(due.values("partnership_id").annotate(n=Count("pk"))))
     put(
         "milestones_kept",
@@ -201,11 +207,12 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
     )
 
     latest = dict(
-        ValuesVersion.objects.filter(partnership_id__in=ids, written_at__date__lte=end)
+        ValuesVersion.objects.filter(within, written_at__date__lte=end)
         .values("partnership_id")
         .annotate(latest=Max("pk"))
         .values_list("partnership_id", "latest")
     )
+    latest = {pk: version for pk, version in latest.items() if pk in facts}
     for pk in latest:
         if pk in facts:
             facts[pk]["values_written"] = True
@@ -223,23 +230,39 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
     )
     put("values_partners_agreed", _counts(agreed, key="version__partnership_id"))
 
-    return {pk: replace(Facts(), **values) for pk, values in facts.items()}  # type: ignore[arg-type]
+    return {pk: Facts(**values) for pk, values in facts.items()}  # type: ignore[arg-type]
 
 
 def round_answers(round_ids: Sequence[int]) -> dict[int, list[Answer]]:
-    """Every rating of the given rounds, as the scoring module's plain answers."""
+    """Each respondent's mean per practice in the given rounds, as the scoring module's
+    answers: averaging in the database gives the scoring module the same figures from
+    one row per person and practice instead of one per statement."""
     answers: dict[int, list[Answer]] = {pk: [] for pk in round_ids}
-    rows = SurveyRating.objects.filter(response__round_id__in=round_ids).values_list(
-        "response__round_id",
-        "response__respondent_id",
-        "response_id",
-        "response__group",
-        "statement__practice__slug",
-        "rating",
+    if not round_ids:
+        return answers
+    rows = (
+        SurveyRating.objects.filter(response__round_id__in=round_ids, rating__isnull=False)
+        .values(
+            "response__round_id",
+            "response__respondent_id",
+            "response_id",
+            "response__group",
+            "statement__practice__slug",
+        )
+        .annotate(mean=Avg("rating"))
+        .values_list(
+            "response__round_id",
+            "response__respondent_id",
+            "response_id",
+            "response__group",
+            "statement__practice__slug",
+            "mean",
+        )
     )
-    for round_id, person, response_id, group, practice, rating in rows.iterator(chunk_size=5000):
+    groups = {g.value: g for g in ScoringGroup}
+    for round_id, person, response_id, group, practice, mean in rows.iterator(chunk_size=5000):
         # The same person across rounds, so that comparing two rounds is guarded; an erased
         # person's answers still count, under a number that is nobody's.
         who = person if person is not None else -response_id
-        answers[round_id].append(Answer(who, ScoringGroup(group), practice, rating))
+        answers[round_id].append(Answer(who, groups[group], practice, float(mean)))
     return answers

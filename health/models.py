@@ -172,6 +172,8 @@ class ScoreFields(models.Model):
     spread = models.PositiveSmallIntegerField(null=True)
     # Group figures, each signal's points, what would raise it: health.explain reads it.
     detail = models.JSONField(default=dict)
+    # A digest of what the score was made from (health.services._inputs_key).
+    inputs = models.CharField(max_length=40, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -71,12 +71,13 @@ class Hidden(StrEnum):
 
 @dataclass(frozen=True)
 class Answer:
-    """One rating of one statement; ``rating`` is 1-5, or None for "don't know"."""
+    """One rating of one statement: 1-5, or None for "don't know". A person's mean over a
+    practice's statements may stand for their ratings: it is what the perception uses."""
 
     respondent: int
     group: Group
     practice: str
-    rating: int | None
+    rating: float | None
 
 
 @dataclass(frozen=True)
@@ -307,7 +308,7 @@ def respondent_means(answers: Iterable[Answer], practice: str) -> dict[int, tupl
     A person who answered only "don't know" to all of them is not a respondent of this
     practice: they gave no figure to protect and none to count.
     """
-    ratings: dict[int, list[int]] = {}
+    ratings: dict[int, list[float]] = {}
     groups: dict[int, Group] = {}
     for answer in answers:
         if answer.practice != practice or answer.rating is None:
@@ -505,6 +506,25 @@ def score_all(
     before: Sequence[Answer] | None = None,
 ) -> list[PracticeScore]:
     """The eight practices' scores of one partnership for one round or period."""
+    # Sorted by practice once, so that each practice reads only its own rows.
+    by_practice: dict[str, list[Answer]] = {p: [] for p in PRACTICES}
+    for answer in answers:
+        by_practice.setdefault(answer.practice, []).append(answer)
+    before_by: dict[str, list[Answer]] | None = None
+    if before is not None:
+        before_by = {p: [] for p in PRACTICES}
+        for answer in before:
+            before_by.setdefault(answer.practice, []).append(answer)
+    signals_by: dict[str, list[Signal]] = {p: [] for p in PRACTICES}
+    for signal in signals:
+        signals_by.setdefault(signal.practice, []).append(signal)
     return [
-        score_practice(p, answers, signals, threshold=threshold, before=before) for p in PRACTICES
+        score_practice(
+            p,
+            by_practice[p],
+            signals_by[p],
+            threshold=threshold,
+            before=before_by[p] if before_by is not None else None,
+        )
+        for p in PRACTICES
     ]

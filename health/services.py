@@ -8,6 +8,7 @@ batch holds.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -15,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.events import SYSTEM, Actor, log_event
 from health import permissions
 from health.events import Action
-from health.facts import Period, gather, round_answers
+from health.facts import Period, gather, round_answers, scope
 from health.models import (
     PracticeScore,
     RoundScore,
@@ -33,7 +34,7 @@ from health.models import (
     ValuesAgreement,
     ValuesVersion,
 )
-from health.scoring import Answer, behaviour_signals, score_all
+from health.scoring import FORMULA_VERSION, Answer, Facts, behaviour_signals, score_all
 from health.scoring import PracticeScore as Score
 from partnerships.models import Partnership
 from playbook.models import Practice, SurveyStatement
@@ -387,12 +388,21 @@ def _store_round_scores(survey_round: SurveyRound, *, today: date, at: datetime)
     )
 
 
+def _inputs_key(facts: Facts, rounds: Sequence[int]) -> str:
+    """What a partnership's scores are made from: the formula, the threshold, its facts and
+    the rounds it reads. The formula is a pure function, so the same key gives the same
+    scores and nothing needs scoring again."""
+    text = repr((FORMULA_VERSION, _threshold(), tuple(vars(facts).values()), tuple(rounds[:2])))
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
 def scores_recompute(*, ids: Sequence[int], at: datetime | None = None) -> int:
     """Recompute the current scores of these partnerships; returns how many rows changed.
 
     One batch: a fixed number of reads whatever its size, then one upsert of the rows that
-    changed. A notable change (``NOTABLE_CHANGE`` points, or a new band) is an event, one per
-    partnership, so webhooks and notifications hear of it.
+    changed. A partnership whose inputs are those its stored scores were made from is not
+    scored again. A notable change (``NOTABLE_CHANGE`` points, or a new band) is an event,
+    one per partnership, so webhooks and notifications hear of it.
     """
     now = at or timezone.now()
     ids = list(ids)
@@ -400,26 +410,27 @@ def scores_recompute(*, ids: Sequence[int], at: datetime | None = None) -> int:
         return 0
     facts = gather(ids, Period.year_to(timezone.localdate(now)))
     rounds = _rounds_by_partnership(ids)
-    answers = round_answers([pk for r in rounds.values() for pk in r[:2]])
     practices = dict(Practice.objects.values_list("slug", "pk"))
-    stored = {
-        (row["partnership_id"], row["practice_id"]): row
-        for row in PracticeScore.objects.filter(partnership_id__in=ids).values(
-            "partnership_id",
-            "practice_id",
-            "combined",
-            "band",
-            "behaviour",
-            "perception",
-            "confidence",
-            "formula_version",
-            "detail",
-        )
+    keys = {pk: _inputs_key(facts[pk], rounds.get(pk, [])) for pk in ids}
+    # One row per partnership and digest: a partnership is up to date when all its
+    # practices carry the digest of today's inputs.
+    current = {
+        (row["partnership_id"], row["inputs"]): row["n"]
+        for row in PracticeScore.objects.filter(scope(ids))
+        .values("partnership_id", "inputs")
+        .annotate(n=Count("pk"))
     }
-    cities = dict(Partnership.objects.filter(pk__in=ids).values_list("pk", "city_id"))
+    stale = [pk for pk in ids if current.get((pk, keys[pk])) != len(practices)]
+    stored: dict[int, dict[str, Any]] = {}
+    for row in PracticeScore.objects.filter(scope(stale)).values(
+        "partnership_id", "practice__slug", "combined", "band"
+    ):
+        stored.setdefault(row["partnership_id"], {})[row["practice__slug"]] = row
+    cities = dict(Partnership.objects.filter(scope(stale, "pk")).values_list("pk", "city_id"))
+    answers = round_answers([r for pk in stale for r in rounds.get(pk, [])[:2]])
     changed: list[PracticeScore] = []
     notable: dict[int, dict[str, list[int | None]]] = {}
-    for pk in ids:
+    for pk in stale:
         if pk not in cities:
             continue
         for score in _score(pk, facts[pk], rounds.get(pk, []), answers):
@@ -427,21 +438,10 @@ def scores_recompute(*, ids: Sequence[int], at: datetime | None = None) -> int:
             if practice_id is None:
                 continue
             fields = _fields(score, now)
-            old = stored.get((pk, practice_id))
-            if old is not None and all(
-                old[name] == fields[name]
-                for name in (
-                    "combined",
-                    "band",
-                    "behaviour",
-                    "perception",
-                    "confidence",
-                    "formula_version",
-                    "detail",
-                )
-            ):
-                continue
-            changed.append(PracticeScore(partnership_id=pk, practice_id=practice_id, **fields))
+            changed.append(
+                PracticeScore(partnership_id=pk, practice_id=practice_id, inputs=keys[pk], **fields)
+            )
+            old = stored.get(pk, {}).get(score.practice)
             if old is not None and (
                 old["band"] != fields["band"]
                 or abs((old["combined"] or 0) - (fields["combined"] or 0)) >= NOTABLE_CHANGE
