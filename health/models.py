@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization
+from accounts.models import Organization, User
 from partnerships.models import Partnership
 from playbook.models import Practice, SurveyStatement
 
@@ -68,6 +68,21 @@ class SurveyRound(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    def waiting_for(self) -> models.QuerySet[User]:
+        """Who may answer this round and has not: the people to remind."""
+        partnership = self.partnership
+        organizations = {partnership.city_id, *partnership.partner_organization_ids()}
+        answered = self.responses.exclude(respondent=None).values("respondent_id")
+        return (
+            User.objects.filter(
+                Q(memberships__organization_id__in=organizations)
+                | Q(participations__partnership_id=partnership.pk),
+                is_active=True,
+            )
+            .exclude(pk__in=answered)
+            .distinct()
+        )
 
 
 class SurveyResponse(models.Model):

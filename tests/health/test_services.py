@@ -341,3 +341,16 @@ def test_membership_roles_decide_who_agrees(world: World):
         services.values_agree(
             actor=world.entrepreneur, version=version, organization_id=world.enterprise.pk
         )
+
+
+def test_a_round_knows_who_is_still_to_answer(world: World):
+    survey_round = _open(world)
+    waiting = set(survey_round.waiting_for())
+    assert {world.city_staff, world.city_admin, world.entrepreneur, world.beneficiary} <= waiting
+    assert world.outsider not in waiting and world.other_city_staff not in waiting
+    services.survey_answer(
+        actor=world.beneficiary,
+        survey_round=survey_round,
+        ratings=_all(world.beneficiary, Group.BENEFICIARIES, 3),
+    )
+    assert world.beneficiary not in set(survey_round.waiting_for())
