@@ -9,9 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo import voices
+from demo.health import load_health
 from demo.people import PASSWORD, PEOPLE
 from demo.replay import World
 from demo.stories import STORIES
+from health.receivers import recompute_paused
+from partnerships.models import Partnership
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,8 @@ def load(*, now: datetime | None = None) -> Result:
     """Creates whatever of the demo world is missing and returns the demo logins."""
     world = World(now or timezone.now())
     result = Result(logins=[Login(p.email, PASSWORD, p.role) for p in PEOPLE])
-    with transaction.atomic():
+    # Every score is computed once at the end, not after each of the year's events.
+    with recompute_paused(), transaction.atomic():
         world.load_people()
         for write_story in STORIES:
             story = write_story(world)
@@ -42,4 +46,5 @@ def load(*, now: datetime | None = None) -> Result:
             story.replay()
             result.partnerships_created.append(story.spec["title"])
         voices.load(world)
+        load_health(world, list(Partnership.objects.filter(title__in=result.partnerships_created)))
     return result

@@ -71,12 +71,13 @@ class Hidden(StrEnum):
 
 @dataclass(frozen=True)
 class Answer:
-    """One rating of one statement; ``rating`` is 1-5, or None for "don't know"."""
+    """One rating of one statement: 1-5, or None for "don't know". A person's mean over a
+    practice's statements may stand for their ratings: it is what the perception uses."""
 
     respondent: int
     group: Group
     practice: str
-    rating: int | None
+    rating: float | None
 
 
 @dataclass(frozen=True)
@@ -106,15 +107,16 @@ class Facts:
     comments: int = 0
     comments_answered: int = 0
     partners: int = 0  # accepted partner organizations, the lead among them
+    # Organizations holding a responsibility, the city among them, and the top one's share.
     partners_with_responsibilities: int = 0
-    largest_responsibility_share: float = 0.0  # of all responsibilities, the top partner's
+    largest_responsibility_share: float = 0.0
     partners_added: int = 0  # accepted in the period, after the lead
     levers_used: int = 0  # distinct levers named by progress updates
     needs_stated: int = 0
     needs_discussed: int = 0  # updated, or discussed at a check-in, in the period
     milestones_due: int = 0  # responsibilities due in the period
     milestones_kept: int = 0  # of those, done by their date or moved before it
-    values_partners_agreed: int = 0  # partners agreed to the current values version
+    values_partners_agreed: int = 0  # parties (the city too) agreed to the current version
     values_written: bool = False
 
 
@@ -124,11 +126,16 @@ ENOUGH_LEVERS = 4
 ENOUGH_PARTICIPANTS = 3
 
 
+def _parties(facts: Facts) -> int:
+    """Who can hold the work: the partner organizations and the city."""
+    return facts.partners + 1
+
+
 def _evenness(facts: Facts) -> tuple[float, float]:
-    """1 when responsibilities are spread evenly across partners, 0 when one holds all."""
-    if facts.partners < 2 or facts.partners_with_responsibilities == 0:
+    """1 when responsibilities are spread evenly across the parties, 0 when one holds all."""
+    if facts.partners_with_responsibilities == 0 or _parties(facts) < 2:
         return 0.0, 0.0
-    even = 1 / facts.partners
+    even = 1 / _parties(facts)
     top = min(max(facts.largest_responsibility_share, even), 1.0)
     return (1 - top) / (1 - even), 1.0
 
@@ -161,8 +168,8 @@ def behaviour_signals(facts: Facts) -> list[Signal]:
         Signal(
             "responsibilities_shared",
             "shared-agency",
-            facts.partners_with_responsibilities,
-            facts.partners if facts.partners_with_responsibilities else 0,
+            min(facts.partners_with_responsibilities, _parties(facts)),
+            _parties(facts) if facts.partners_with_responsibilities else 0,
             2,
         ),
         Signal("responsibilities_even", "shared-agency", evenness, evenness_possible, 1),
@@ -204,8 +211,8 @@ def behaviour_signals(facts: Facts) -> list[Signal]:
         Signal(
             "values_agreed",
             "shared-values",
-            facts.values_partners_agreed if facts.values_written else 0,
-            facts.partners if facts.partners else 0,
+            min(facts.values_partners_agreed, _parties(facts)) if facts.values_written else 0,
+            _parties(facts),
             3,
         ),
     ]
@@ -248,9 +255,10 @@ class Contribution:
 class PracticeScore:
     practice: str
     perception: int | None
-    band: Band | None
+    band: Band | None  # of the perception, on the survey's scale
     behaviour: int | None
     combined: int | None
+    combined_band: Band | None
     # 0-1: how much data stood behind the combined score.
     confidence: float
     overall: Figure
@@ -281,6 +289,15 @@ def band(mean: float) -> Band:
     return Band.CONCERN
 
 
+def score_band(score: int) -> Band:
+    """The same bands for a 0-100 score: 4.0 on the scale is 75, 3.0 is 50."""
+    if score >= 75:
+        return Band.STRENGTH
+    if score >= 50:
+        return Band.DISCUSS
+    return Band.CONCERN
+
+
 def effective_threshold(threshold: int) -> int:
     return max(MIN_THRESHOLD, threshold)
 
@@ -291,7 +308,7 @@ def respondent_means(answers: Iterable[Answer], practice: str) -> dict[int, tupl
     A person who answered only "don't know" to all of them is not a respondent of this
     practice: they gave no figure to protect and none to count.
     """
-    ratings: dict[int, list[int]] = {}
+    ratings: dict[int, list[float]] = {}
     groups: dict[int, Group] = {}
     for answer in answers:
         if answer.practice != practice or answer.rating is None:
@@ -470,6 +487,7 @@ def score_practice(
         band=band(overall.mean) if overall.mean is not None else None,
         behaviour=behaviour_score,
         combined=combined,
+        combined_band=score_band(combined) if combined is not None else None,
         confidence=round(confidence, 2),
         overall=overall,
         groups=groups,
@@ -488,6 +506,25 @@ def score_all(
     before: Sequence[Answer] | None = None,
 ) -> list[PracticeScore]:
     """The eight practices' scores of one partnership for one round or period."""
+    # Sorted by practice once, so that each practice reads only its own rows.
+    by_practice: dict[str, list[Answer]] = {p: [] for p in PRACTICES}
+    for answer in answers:
+        by_practice.setdefault(answer.practice, []).append(answer)
+    before_by: dict[str, list[Answer]] | None = None
+    if before is not None:
+        before_by = {p: [] for p in PRACTICES}
+        for answer in before:
+            before_by.setdefault(answer.practice, []).append(answer)
+    signals_by: dict[str, list[Signal]] = {p: [] for p in PRACTICES}
+    for signal in signals:
+        signals_by.setdefault(signal.practice, []).append(signal)
     return [
-        score_practice(p, answers, signals, threshold=threshold, before=before) for p in PRACTICES
+        score_practice(
+            p,
+            by_practice[p],
+            signals_by[p],
+            threshold=threshold,
+            before=before_by[p] if before_by is not None else None,
+        )
+        for p in PRACTICES
     ]

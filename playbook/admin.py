@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from playbook.models import ModelPathway, Practice, Stage
+from playbook.models import ModelPathway, Practice, Stage, SurveyStatement
 
 
 @admin.register(Practice)
@@ -37,3 +37,11 @@ class StageAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "pathway__name"]
     prepopulated_fields = {"slug": ["name"]}
     fields = ["pathway", "order", "name", "slug", "what_to_expect", "city_support", "translations"]
+
+
+@admin.register(SurveyStatement)
+class SurveyStatementAdmin(admin.ModelAdmin):
+    list_display = ["key", "practice", "order", "asked_of", "about"]
+    list_filter = ["practice", "asked_of"]
+    search_fields = ["key", "text"]
+    fields = ["practice", "key", "order", "text", "asked_of", "about", "translations"]

@@ -87,3 +87,42 @@ class Stage(Translated):
 
     def __str__(self) -> str:
         return self.tr("name")
+
+
+class SurveyStatement(Translated):
+    """One statement of the practice pulse survey, rated 1-5 or "don't know".
+
+    Most statements are put to everyone. The Expectations practice also has each side rate
+    the other: ``asked_of`` says who is asked, ``about`` whom the statement judges.
+    """
+
+    class Asked(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone")
+        CITY = "city", _("The city's staff")
+        ENTREPRENEURS = "entrepreneurs", _("The partner organizations")
+        BENEFICIARIES = "beneficiaries", _("The beneficiaries")
+
+    class About(models.TextChoices):
+        PARTNERSHIP = "", _("The partnership")
+        CITY = "city", _("The city")
+        ENTREPRENEURS = "entrepreneurs", _("The partner organizations")
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="survey_statements"
+    )
+    key = models.SlugField(unique=True)
+    order = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+    asked_of = models.CharField(max_length=16, choices=Asked.choices, default=Asked.EVERYONE)
+    about = models.CharField(max_length=16, choices=About.choices, blank=True, default="")
+
+    class Meta:
+        ordering = ["practice__number", "order"]
+        verbose_name = _("survey statement")
+        verbose_name_plural = _("survey statements")
+
+    def __str__(self) -> str:
+        return self.tr("text")
+
+    def is_asked_of(self, group: str) -> bool:
+        return self.asked_of in (self.Asked.EVERYONE, group)

@@ -196,6 +196,14 @@ PEOPLE_OF_THE_PARTNERSHIP = (*CONTRIBUTORS, "beneficiary")
 SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
 
 
+def _first_statement() -> str:
+    from playbook.models import SurveyStatement
+
+    statement = SurveyStatement.objects.filter(asked_of="everyone").order_by("pk").first()
+    assert statement is not None, "the survey's statements are seeded by a migration"
+    return f"s{statement.pk}"
+
+
 def _iso(days: int = 0) -> str:
     return (TODAY() + timedelta(days=days)).isoformat()
 
@@ -649,6 +657,34 @@ FORMS: dict[str, Form] = {
     ),
     # The invitation went to an address no persona has: every acceptance is refused.
     "beneficiaries:invitation_accept": Form(personas=SIGNED_IN),
+    # --- Practice health
+    "health:round_open": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {"closes_on": _iso(14)},
+        fields={"closes_on": Field("date")},
+    ),
+    "health:round_close": Form(personas=CONTRIBUTORS, empty=ANY),
+    "health:survey": Form(
+        personas=("city_staff", "city_admin", "entrepreneur", "beneficiary"),
+        valid=lambda s: {_first_statement(): "4"},
+        fields={"remark": Field("text", required=False)},
+        # A statement's answer is a radio choice: anything else is refused with the form.
+        hostile_by=("beneficiary",),
+    ),
+    "health:values": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {
+            "text": "People first; evidence before opinions; we stay.",
+            "based_on": "0",
+        },
+        fields={"text": Field("text"), "based_on": Field("number")},
+    ),
+    "health:values_agree": Form(
+        personas=("city_admin", "entrepreneur"),
+        valid=lambda s: {"organization": str(s.world.enterprise.pk)},
+        fields={"organization": Field("choice")},
+        hostile_by=("entrepreneur",),
+    ),
     "partnerships:indicator_edit": Form(
         personas=CONTRIBUTORS,
         valid=lambda s: {
@@ -825,7 +861,16 @@ POST_WITHOUT_FORM = {
 
 # --- What "nothing changed" means -------------------------------------------------------
 
-OUR_APPS = ("core", "accounts", "partnerships", "beneficiaries", "playbook", "account", "mfa")
+OUR_APPS = (
+    "core",
+    "accounts",
+    "partnerships",
+    "beneficiaries",
+    "health",
+    "playbook",
+    "account",
+    "mfa",
+)
 
 
 def _state() -> dict[str, list[tuple[Any, ...]]]:
@@ -971,7 +1016,8 @@ def test_an_empty_post_is_a_refused_form(key: str, persona: str, scene: Scene) -
 PARTNERSHIP_FORMS = [
     k
     for k in FORMS
-    if k.startswith(("partnerships:", "beneficiaries:")) and EXPECTED[k].partnership is not None
+    if k.startswith(("partnerships:", "beneficiaries:", "health:"))
+    and EXPECTED[k].partnership is not None
 ]
 
 
@@ -1181,6 +1227,7 @@ def test_the_valid_submission_of_each_form_is_accepted(key: str, scene: Scene) -
 
 # A form of one choice answers with one message at the top of the page.
 EMPTY_MESSAGE = {
+    "health:survey": "Answer at least one statement, or write a remark.",
     "accounts:membership_role": "Choose one of the listed roles.",
     # A button without fields: its one message is why this person cannot accept.
     "beneficiaries:invitation_accept": "This invitation was sent to a different e-mail address.",

@@ -174,6 +174,37 @@ REAUTH = each(Redirect("/accounts/reauthenticate/"), anonymous=LOGIN)
 # What there is nothing of until a second factor is set up (an app to turn off, codes).
 NO_FACTOR_YET = each(404, anonymous=LOGIN)
 
+# Opening and closing survey rounds: whoever manages the partnership, and the lead's people.
+ROUNDS = each(
+    404, city_staff=405, city_admin=405, entrepreneur=405, beneficiary=403, anonymous=LOGIN
+)
+
+
+def _open_round(bundle: Bundle) -> Any:
+    from health.models import SurveyRound
+
+    survey_round, _ = SurveyRound.objects.get_or_create(
+        partnership=bundle.partnership,
+        number=1,
+        defaults={
+            "opened_at": timezone.now(),
+            "closes_on": timezone.localdate() + timedelta(days=14),
+        },
+    )
+    return survey_round
+
+
+def _values(bundle: Bundle) -> Any:
+    from health.models import ValuesVersion
+
+    version, _ = ValuesVersion.objects.get_or_create(
+        partnership=bundle.partnership,
+        number=1,
+        defaults={"text": "People first, evidence always.", "written_at": timezone.now()},
+    )
+    return version
+
+
 KwargsBuilder = Callable[[Scene], dict[str, Any]]
 
 
@@ -377,6 +408,22 @@ EXPECTED: dict[str, Entry] = {
     "beneficiaries:checkin_attendance": on_partnership(
         CONTRIBUTE, lambda b: {"checkin_pk": b.checkin.pk}
     ),
+    # --- Practice health (the health app, on each partnership)
+    "health:partnership": on_partnership(SECTION),
+    "health:round_open": on_partnership(ROUNDS),
+    "health:round_close": on_partnership(ROUNDS, lambda b: {"round_pk": _open_round(b).pk}),
+    "health:survey": on_partnership(SECTION, lambda b: {"round_pk": _open_round(b).pk}),
+    "health:values": on_partnership(SECTION),
+    # Agreeing is for an administrator of a party: the city's, the lead's.
+    "health:values_agree": on_partnership(
+        each(
+            404, city_staff=403, city_admin=405, entrepreneur=405, beneficiary=403, anonymous=LOGIN
+        ),
+        lambda b: {"version_pk": _values(b).pk},
+    ),
+    "health:portfolio": fixed(
+        each(404, city_staff=200, city_admin=200, other_city_staff=200, anonymous=LOGIN)
+    ),
     "partnerships:indicator_edit": on_partnership(
         CONTRIBUTE, lambda b: {"indicator_pk": b.indicator.pk}
     ),
@@ -473,6 +520,8 @@ READ_ONLY = frozenset(
         "beneficiaries:plan_print",
         "beneficiaries:my_comments",
         "beneficiaries:moderation",
+        "health:partnership",
+        "health:portfolio",
     }
 )
 # Django's and allauth's own views: theirs to decide.

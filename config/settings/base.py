@@ -187,6 +187,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.tasks.outbound_email_deliver_due_task",
         "schedule": 60,
     },
+    # Every night: every partnership's practice scores, in batches.
+    "health-scores-recompute-all": {
+        "task": "health.tasks.scores_recompute_all_task",
+        "schedule": 24 * 60 * 60,
+    },
+    # Hourly: survey rounds whose closing day has passed are closed and their scores kept.
+    "health-rounds-close-due": {
+        "task": "health.tasks.rounds_close_due_task",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Sessions live in the database, never only in Redis --------------------

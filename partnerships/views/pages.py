@@ -60,6 +60,8 @@ SECTIONS = [
     ("experiments", "partnerships:experiments", gettext_lazy("Experiments")),
     ("money", "partnerships:money", gettext_lazy("Money")),
     ("timeline", "partnerships:timeline", gettext_lazy("Timeline")),
+    # The practice-health page belongs to the health room, which builds on this layout.
+    ("health", "health:partnership", gettext_lazy("Health")),
 ]
 
 # --- Shared helpers -------------------------------------------------------------
@@ -100,6 +102,13 @@ def _layout(
         "section_url": next(item["url"] for item in sections if item["current"]),
         "can": can,
     }
+
+
+def section_layout(
+    request: AuthenticatedHttpRequest, partnership: Partnership, section: str
+) -> dict[str, Any]:
+    """The section layout for a page of a room built on partnerships (its name in SECTIONS)."""
+    return _layout(request, partnership, section)
 
 
 def _contributing_partnership(request: AuthenticatedHttpRequest, pk: int) -> Partnership:

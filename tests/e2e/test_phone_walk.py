@@ -35,6 +35,7 @@ from tests.e2e.test_workspace_flows import assert_console_clean, log_in
 from tests.test_url_walk import Bundle, Scene, _expected, _url, all_routes
 
 seed_playbook = import_module("playbook.migrations.0002_seed_playbook_content").load_content
+seed_survey = import_module("playbook.migrations.0004_seed_survey_statements").load
 
 WIDTH, HEIGHT = 360, 740
 # The site header and the section tabs end above this line of the first screen.
@@ -255,6 +256,7 @@ def test_every_page_fits_a_phone_for_the_demo_people_in_spanish_and_english(
     # The demo needs the playbook that migrations seed, which an earlier browser test's
     # flush may have emptied (under pytest-xdist, whichever ran before on this worker).
     seed_playbook(django_apps, None)
+    seed_survey(django_apps, None)
     call_command("load_demo", stdout=StringIO())
 
     problems = []

@@ -21,6 +21,7 @@ from health.scoring import (
     remarks_visible,
     respondent_means,
     score_all,
+    score_band,
     score_practice,
     to_percent,
 )
@@ -43,6 +44,10 @@ def test_the_scale_and_the_bands():
     assert band(3.99) is Band.DISCUSS
     assert band(3.0) is Band.DISCUSS
     assert band(2.99) is Band.CONCERN
+    assert score_band(75) is Band.STRENGTH
+    assert score_band(74) is Band.DISCUSS
+    assert score_band(50) is Band.DISCUSS
+    assert score_band(49) is Band.CONCERN
 
 
 def test_no_data_gives_no_score_and_no_confidence():
@@ -207,11 +212,14 @@ def test_a_new_partnership_scores_nothing_it_could_not_yet_do():
 
 
 def test_values_agreed_by_every_partner_score_full():
-    facts = Facts(partners=3, values_written=True, values_partners_agreed=3)
+    # Two partner organizations and the city: three parties.
+    facts = Facts(partners=2, values_written=True, values_partners_agreed=3)
     score = score_practice("shared-values", [], behaviour_signals(facts))
     assert score.behaviour == 100
-    facts = Facts(partners=3, values_written=True, values_partners_agreed=1)
+    facts = Facts(partners=2, values_written=True, values_partners_agreed=1)
     assert score_practice("shared-values", [], behaviour_signals(facts)).behaviour == 33
+    unwritten = Facts(partners=2)
+    assert score_practice("shared-values", [], behaviour_signals(unwritten)).behaviour == 0
 
 
 # --- Properties ------------------------------------------------------------------------
