@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, F, Max, Q
 
+from beneficiaries.models import Comment
 from core.models import Event
 from health.models import SurveyRating, ValuesAgreement, ValuesVersion
 from health.scoring import Answer, Facts
@@ -99,11 +100,14 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
     )
     held = checkins.filter(status=CheckIn.Status.HELD, held_on__gte=start, held_on__lte=end)
     put("checkins_held", _counts(held.values("partnership_id").annotate(n=Count("pk"))))
-    # A participant of the partnership among the people who attended.
+    # A beneficiary took part: recorded as such, or a participant among the attendees.
     put(
         "checkins_with_beneficiaries",
         _counts(
-            held.filter(attendees__participations__partnership_id=F("partnership_id"))
+            held.filter(
+                Q(beneficiary_attendance__isnull=False)
+                | Q(attendees__participations__partnership_id=F("partnership_id"))
+            )
             .values("partnership_id")
             .annotate(n=Count("pk", distinct=True))
         ),
@@ -136,6 +140,21 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
         _counts(
             Participant.objects.filter(within).values("partnership_id").annotate(n=Count("pk"))
         ),
+    )
+
+    # What residents said (online or gathered offline) and what was answered, replies and
+    # hidden comments aside, over the period.
+    said = Comment.objects.filter(
+        within,
+        parent__isnull=True,
+        hidden_at__isnull=True,
+        created_at__date__gte=start,
+        created_at__date__lte=end,
+    )
+    put("comments", _counts(said.values("partnership_id").annotate(n=Count("pk"))))
+    put(
+        "comments_answered",
+        _counts(said.filter(answer__isnull=False).values("partnership_id").annotate(n=Count("pk"))),
     )
 
     accepted = Partner.objects.filter(within, status=Partner.Status.ACCEPTED)

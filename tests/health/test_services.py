@@ -354,3 +354,34 @@ def test_a_round_knows_who_is_still_to_answer(world: World):
         ratings=_all(world.beneficiary, Group.BENEFICIARIES, 3),
     )
     assert world.beneficiary not in set(survey_round.waiting_for())
+
+
+def test_facts_count_comments_answered_and_beneficiaries_at_check_ins(world: World):
+    from beneficiaries.models import CheckInAttendance, Comment, CommentAnswer
+    from partnerships.models import PlanSection, PlanVersion
+
+    p = world.partnership
+    today = timezone.localdate()
+    version = PlanVersion.objects.create(partnership=p, number=1, published_by=world.city_staff)
+    section = PlanSection.objects.create(version=version, order=1, heading="Why", body="Because.")
+    said = [
+        Comment.objects.create(partnership=p, section=section, author=world.beneficiary, body=b)
+        for b in ("More seats", "Earlier hours", "Hidden one")
+    ]
+    Comment.objects.filter(pk=said[2].pk).update(hidden_at=timezone.now())
+    Comment.objects.create(
+        partnership=p, section=section, author=world.entrepreneur, body="Reply", parent=said[0]
+    )
+    CommentAnswer.objects.create(comment=said[0], body="Done", answered_by=world.entrepreneur)
+    held = f.CheckInFactory(
+        partnership=p,
+        due_date=today - timedelta(days=3),
+        status=CheckIn.Status.HELD,
+        held_on=today - timedelta(days=3),
+    )
+    CheckInAttendance.objects.create(
+        checkin=held, participant=Participant.objects.get(partnership=p, user=world.beneficiary)
+    )
+    facts = gather([p.pk], Period.year_to(today))[p.pk]
+    assert (facts.comments, facts.comments_answered) == (2, 1)
+    assert (facts.checkins_held, facts.checkins_with_beneficiaries) == (1, 1)
