@@ -174,10 +174,9 @@ def webhook_replay(*, actor: User, delivery: WebhookDelivery) -> WebhookDelivery
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         status=WebhookDelivery.Status.PENDING, next_attempt_at=now
     )
-    if endpoint.disabled_at is not None:
-        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-            disabled_at=None, disabled_reason="", failing_since=None
-        )
+    if WebhookEndpoint.objects.filter(pk=endpoint.pk, disabled_at__isnull=False).update(
+        disabled_at=None, disabled_reason="", failing_since=None
+    ):
         transaction.on_commit(webhooks.forget_endpoint_cache)
     log_event(
         actor=actor,

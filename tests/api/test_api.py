@@ -192,7 +192,7 @@ def test_a_key_still_running_answers_409(world: World, token_for: TokenClient) -
     from api.models import IdempotencyKey
 
     indicator = f.IndicatorFactory(partnership=world.partnership)
-    token, secret = make_token(world.entrepreneur, "write")
+    _token, secret = make_token(world.entrepreneur, "write")
     body = {"indicator": indicator.pk, "date": TODAY(), "value": "3", "source": "Count"}
     client = _bearer(secret)
     first = client.post("/api/v1/measurements/", body, format="json", HTTP_IDEMPOTENCY_KEY="k1")
