@@ -146,17 +146,20 @@ class OrganizationViewSet(ReadOnly):
         summary="List a partnership's partners",
         description="The partner organizations, the lead among them, with their roles. "
         "Invitations not yet answered are shown to the partnership's own organizations only.",
-        examples=[ex.response("partner", ex.PARTNER)],
+        responses={200: s.PartnerSerializer(many=True)},
+        examples=[ex.response("partners", [ex.PARTNER])],
     ),
     responsibilities=extend_schema(
         summary="List a partnership's responsibilities",
         description="Who does what: the division of labour between the partners.",
-        examples=[ex.response("responsibility", ex.RESPONSIBILITY)],
+        responses={200: s.ResponsibilitySerializer(many=True)},
+        examples=[ex.response("responsibilities", [ex.RESPONSIBILITY])],
     ),
     stage_history=extend_schema(
         summary="List a partnership's stage changes",
         description="Every move along the model pathway, oldest first, with its reason.",
-        examples=[ex.response("stage change", ex.STAGE_CHANGE)],
+        responses={200: s.StageChangeSerializer(many=True)},
+        examples=[ex.response("stage changes", [ex.STAGE_CHANGE])],
     ),
 )
 class PartnershipViewSet(ReadOnly):
@@ -168,34 +171,42 @@ class PartnershipViewSet(ReadOnly):
     def visible(self) -> QuerySet[Partnership]:
         return visible_partnerships(self.request)
 
-    def _page(
+    def _all(
         self, queryset: QuerySet[Any], serializer: type[serializers.Serializer[Any]]
     ) -> Response:
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(serializer(page, many=True).data)
+        # A few rows per partnership: one list, no pages.
+        return Response(serializer(queryset, many=True).data)
 
-    @action(detail=True, serializer_class=s.PartnerSerializer, filter_backends=[])
+    @action(
+        detail=True, serializer_class=s.PartnerSerializer, filter_backends=[], pagination_class=None
+    )
     def partners(self, request: Request, pk: str) -> Response:
         partnership = self.get_object()
         partners = partnership.partners.order_by("pk")
         if not perms.can_contribute(person(request), partnership):
             partners = partners.accepted()
-        return self._page(partners, s.PartnerSerializer)
+        return self._all(partners, s.PartnerSerializer)
 
-    @action(detail=True, serializer_class=s.ResponsibilitySerializer, filter_backends=[])
+    @action(
+        detail=True,
+        serializer_class=s.ResponsibilitySerializer,
+        filter_backends=[],
+        pagination_class=None,
+    )
     def responsibilities(self, request: Request, pk: str) -> Response:
         partnership = self.get_object()
-        return self._page(partnership.responsibilities.order_by("pk"), s.ResponsibilitySerializer)
+        return self._all(partnership.responsibilities.order_by("pk"), s.ResponsibilitySerializer)
 
     @action(
         detail=True,
         url_path="stage-history",
         serializer_class=s.StageChangeSerializer,
         filter_backends=[],
+        pagination_class=None,
     )
     def stage_history(self, request: Request, pk: str) -> Response:
         partnership = self.get_object()
-        return self._page(
+        return self._all(
             partnership.stage_changes.order_by("changed_at", "pk"), s.StageChangeSerializer
         )
 

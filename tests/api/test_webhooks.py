@@ -36,7 +36,7 @@ def receiver() -> Iterator[Receiver]:
     state = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             state.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
             status, headers = state.answers.pop(0) if state.answers else (200, {})
@@ -215,7 +215,12 @@ def test_a_delivery_is_replayed_by_hand(world: World, receiver: Receiver) -> Non
 def test_private_addresses_are_refused_in_production(settings: object) -> None:
     settings.TANDEM_WEBHOOKS_ALLOW_PRIVATE = False  # type: ignore[attr-defined]
 
-    for url in ("https://127.0.0.1/x", "https://10.0.0.8/", "http://example.org/", "https://[::1]/"):
+    for url in (
+        "https://127.0.0.1/x",
+        "https://10.0.0.8/",
+        "http://example.org/",
+        "https://[::1]/",
+    ):
         with pytest.raises(webhooks.AddressRefused):
             webhooks.check_address(url)
 
