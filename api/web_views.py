@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from accounts.models import Organization
 from api import services
@@ -21,6 +21,15 @@ from core.forms import attempt, bind, handle, render_form, require_GET_or_POST
 from core.http import AuthenticatedHttpRequest
 
 
+def _post_only(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+    # After the permission check, so a 405 never confirms that something exists.
+    if request.method != "POST":
+        response = HttpResponse(status=405)
+        response["Allow"] = "POST"
+        return response
+    return None
+
+
 def _organization_or_404(request: AuthenticatedHttpRequest, pk: int) -> Organization:
     organization = Organization.objects.filter(pk=pk).first()
     if organization is None or not can_manage_api(request.user, organization):
@@ -28,8 +37,8 @@ def _organization_or_404(request: AuthenticatedHttpRequest, pk: int) -> Organiza
     return organization
 
 
-@login_required
 @require_safe
+@login_required
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     organizations = Organization.objects.filter(
         pk__in=request.user.admin_organization_ids()
@@ -45,8 +54,8 @@ def _tokens_context(organization: Organization, form: forms.Form) -> dict[str, o
     }
 
 
-@login_required
 @require_GET_or_POST
+@login_required
 def tokens(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     organization = _organization_or_404(request, org_pk)
     form = bind(request, TokenForm)
@@ -67,10 +76,11 @@ def tokens(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def token_revoke(request: AuthenticatedHttpRequest, org_pk: int, pk: int) -> HttpResponse:
     organization = _organization_or_404(request, org_pk)
     token = get_object_or_404(ApiToken, pk=pk, organization=organization)
+    if response := _post_only(request):
+        return response
     return handle(
         request,
         bind(request, forms.Form),
@@ -90,8 +100,8 @@ def _webhooks_context(organization: Organization, form: forms.Form) -> dict[str,
     }
 
 
-@login_required
 @require_GET_or_POST
+@login_required
 def webhooks(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     organization = _organization_or_404(request, org_pk)
     form = bind(request, WebhookForm)
@@ -112,8 +122,8 @@ def _endpoint_or_404(organization: Organization, pk: int) -> WebhookEndpoint:
     return get_object_or_404(WebhookEndpoint, pk=pk, organization=organization)
 
 
-@login_required
 @require_safe
+@login_required
 def webhook(request: AuthenticatedHttpRequest, org_pk: int, pk: int) -> HttpResponse:
     organization = _organization_or_404(request, org_pk)
     endpoint = _endpoint_or_404(organization, pk)
@@ -128,10 +138,11 @@ def webhook(request: AuthenticatedHttpRequest, org_pk: int, pk: int) -> HttpResp
 
 
 @login_required
-@require_POST
 def webhook_rotate(request: AuthenticatedHttpRequest, org_pk: int, pk: int) -> HttpResponse:
     organization = _organization_or_404(request, org_pk)
     endpoint = _endpoint_or_404(organization, pk)
+    if response := _post_only(request):
+        return response
     return handle(
         request,
         bind(request, forms.Form),
@@ -144,10 +155,11 @@ def webhook_rotate(request: AuthenticatedHttpRequest, org_pk: int, pk: int) -> H
 
 
 @login_required
-@require_POST
 def webhook_remove(request: AuthenticatedHttpRequest, org_pk: int, pk: int) -> HttpResponse:
     organization = _organization_or_404(request, org_pk)
     endpoint = _endpoint_or_404(organization, pk)
+    if response := _post_only(request):
+        return response
     return handle(
         request,
         bind(request, forms.Form),
@@ -160,13 +172,14 @@ def webhook_remove(request: AuthenticatedHttpRequest, org_pk: int, pk: int) -> H
 
 
 @login_required
-@require_POST
 def delivery_replay(
     request: AuthenticatedHttpRequest, org_pk: int, pk: int, delivery_pk: int
 ) -> HttpResponse:
     organization = _organization_or_404(request, org_pk)
     endpoint = _endpoint_or_404(organization, pk)
     delivery = get_object_or_404(WebhookDelivery, pk=delivery_pk, endpoint=endpoint)
+    if response := _post_only(request):
+        return response
     return handle(
         request,
         bind(request, forms.Form),
