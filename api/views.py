@@ -18,7 +18,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -43,6 +43,9 @@ from partnerships.models import (
     ProgressUpdate,
 )
 from playbook.models import ModelPathway, Practice, Stage
+
+# The largest id a PostgreSQL bigint holds.
+MAX_ID = 2**63 - 1
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -87,6 +90,9 @@ class ApiViewSet(viewsets.GenericViewSet[Any]):
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     ordering = ["id"]
     model: Any = None
+    # Any id reaches the view, which answers 404 in the API's own shape for one that is
+    # not a number (or too big for the column) instead of the site's HTML page.
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
@@ -96,6 +102,12 @@ class ApiViewSet(viewsets.GenericViewSet[Any]):
 
     def visible(self) -> QuerySet[Any]:
         return super().get_queryset()
+
+    def get_object(self) -> Any:
+        pk = str(self.kwargs.get("pk", ""))
+        if not pk.isascii() or not pk.isdigit() or int(pk) > MAX_ID:
+            raise NotFound
+        return super().get_object()
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
