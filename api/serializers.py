@@ -209,19 +209,19 @@ class PathwaySerializer(serializers.ModelSerializer[ModelPathway]):
 
 # --- Bodies of writes -------------------------------------------------------------------
 
-# Numbers travel as text or JSON numbers; the service rounds and bounds them.
-_NUMBER = {"max_digits": 30, "decimal_places": 10, "coerce_to_string": True}
-
 
 class MeasurementCreateSerializer(serializers.Serializer[Any]):
     indicator = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     date = serializers.DateField()
-    value = serializers.DecimalField(**_NUMBER)
-    source = serializers.CharField(max_length=200)
+    # Text or a JSON number; the service rounds and bounds it.
+    value = serializers.DecimalField(max_digits=30, decimal_places=10, coerce_to_string=True)
+    source = serializers.CharField(max_length=200)  # type: ignore[assignment]
 
 
 class MeasurementBulkSerializer(serializers.Serializer[Any]):
-    measurements = MeasurementCreateSerializer(many=True, allow_empty=False, max_length=BULK_LIMIT)
+    measurements = MeasurementCreateSerializer(  # type: ignore[call-arg]
+        many=True, allow_empty=False, max_length=BULK_LIMIT
+    )
 
 
 class MeasurementBulkResultSerializer(serializers.Serializer[Any]):

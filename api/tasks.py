@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
@@ -18,8 +20,7 @@ def webhook_deliveries_create_task(event_id: int) -> int:
         return 0
     created = webhooks.deliveries_create(event=event)
     for delivery in created:
-        pk = delivery.pk
-        transaction.on_commit(lambda pk=pk: webhook_deliver_task.delay(pk))
+        transaction.on_commit(partial(webhook_deliver_task.delay, delivery.pk))
     return len(created)
 
 

@@ -336,9 +336,7 @@ def measurements_add(
         )
         for row, value in zip(rows, values, strict=True)
     )
-    Measurement.history.bulk_history_create(  # type: ignore[attr-defined]
-        measurements, default_user=actor, default_date=now
-    )
+    Measurement.history.bulk_history_create(measurements, default_user=actor, default_date=now)
     log_events(
         actor=actor,
         action=Action.MEASUREMENT_ADDED,
