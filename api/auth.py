@@ -10,6 +10,7 @@ in the shared cache.
 from __future__ import annotations
 
 import hashlib
+import math
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -107,9 +108,39 @@ class TokenScope(permissions.BasePermission):
 
 
 class TokenRateThrottle(throttling.SimpleRateThrottle):
-    """So many requests a minute per token (per person for a browser session)."""
+    """So many requests a minute per token (per person for a browser session).
+
+    A counter per fixed window, two cache calls a request, rather than DRF's list of
+    every request's time, which grows with the rate and is read and written whole."""
 
     scope = "api"
+    wait_seconds = 0.0
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        limit, duration = self.parse_rate(self.rate)
+        if limit is None or duration is None:
+            return True
+        now = self.timer()
+        window = int(now // duration)
+        counter = f"{key}:{window}"
+        self.cache.add(counter, 0, duration + 1)
+        try:
+            count = self.cache.incr(counter)
+        except ValueError:  # expired between the two calls
+            self.cache.set(counter, 1, duration + 1)
+            count = 1
+        if count > limit:
+            self.wait_seconds = (window + 1) * duration - now
+            return False
+        return True
+
+    def wait(self) -> float:
+        return max(1.0, math.ceil(self.wait_seconds))
 
     def get_rate(self) -> str | None:
         # Read when asked, not when the class was defined, so a changed setting applies.

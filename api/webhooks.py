@@ -115,7 +115,12 @@ def _organizations_of(event: Event) -> set[int]:
         return {event.organization_id} if event.organization_id else set()
     city = Partnership.objects.filter(pk=event.partnership_id).values_list("city_id", flat=True)
     partners = Partner.objects.accepted().filter(partnership_id=event.partnership_id)
-    return set(city) | set(partners.values_list("organization_id", flat=True))
+    organizations = set(city) | set(partners.values_list("organization_id", flat=True))
+    invited = event.data.get("organization_id")
+    if event.action == "partnerships.partner.invited" and isinstance(invited, int):
+        # The invited organization hears of its invitation too (the web shows it to it).
+        organizations.add(invited)
+    return organizations
 
 
 def payload_for(event: Event, event_type: str) -> str:

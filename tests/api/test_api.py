@@ -371,3 +371,13 @@ def test_the_documentation_pages_keep_the_content_security_policy(client: object
         assert "'self'" in response["Content-Security-Policy"]
         assert "<script>" not in html and "https://" not in html
         assert "/static/drf_spectacular_sidecar/" in html
+
+
+def test_a_partnership_row_of_the_list_is_the_partnership_as_read_alone(
+    world: World, token_for: TokenClient
+) -> None:
+    client = token_for("city_staff")
+
+    row = client.get("/api/v1/partnerships/").json()["results"][0]
+
+    assert row == client.get(f"/api/v1/partnerships/{row['id']}/").json()
