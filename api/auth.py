@@ -10,8 +10,8 @@ in the shared cache.
 from __future__ import annotations
 
 import hashlib
-import math
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
