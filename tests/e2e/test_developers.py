@@ -56,4 +56,5 @@ def test_the_api_reference_starts_without_breaking_the_csp(page: Page, console: 
     expect(page.get_by_text("Tandem API").first).to_be_visible(timeout=WAIT_MS)
 
     assert console.page_errors == []
-    assert [m for m in console.csp_violations() if "script" in m] == []
+    # ReDoc's footer asks for its badge from its CDN: the policy refuses it, as it should.
+    assert [v for v in console.csp_violations() if "cdn.redoc.ly" not in v] == []

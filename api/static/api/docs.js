@@ -13,6 +13,7 @@
   }
   var redoc = document.getElementById("redoc");
   if (redoc && window.Redoc) {
-    window.Redoc.init(redoc.dataset.schemaUrl, {}, redoc);
+    // Its search runs in a worker made from a blob, which the site's policy refuses.
+    window.Redoc.init(redoc.dataset.schemaUrl, { disableSearch: true }, redoc);
   }
 })();
