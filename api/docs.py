@@ -28,5 +28,8 @@ swagger = require_safe(DocsPage.as_view(template_name="api/swagger.html"))
 # ReDoc styles itself with styled-components, which writes <style> elements with a nonce
 # only its own build can set: on this one page, and for styles only, inline styles are
 # allowed. Scripts stay our own files, as everywhere.
-REDOC_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+REDOC_CSP: dict[str, list[str]] = {
+    **settings.SECURE_CSP,
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+}
 redoc = require_safe(csp_override(REDOC_CSP)(DocsPage.as_view(template_name="api/redoc.html")))
