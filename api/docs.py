@@ -8,7 +8,8 @@ from the page. Swagger UI runs under the site's policy unchanged.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection
+from typing import Any, cast
 
 from django.conf import settings
 from django.urls import reverse
@@ -28,8 +29,8 @@ swagger = require_safe(DocsPage.as_view(template_name="api/swagger.html"))
 # ReDoc styles itself with styled-components, which writes <style> elements with a nonce
 # only its own build can set: on this one page, and for styles only, inline styles are
 # allowed. Scripts stay our own files, as everywhere.
-REDOC_CSP: dict[str, list[str]] = {
-    **settings.SECURE_CSP,
+REDOC_CSP: dict[str, Collection[str] | str] = {
+    **cast("dict[str, Collection[str] | str]", settings.SECURE_CSP),
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
 }
 redoc = require_safe(csp_override(REDOC_CSP)(DocsPage.as_view(template_name="api/redoc.html")))
