@@ -33,6 +33,8 @@ urlpatterns += i18n_patterns(
     path("cities/", include("cities.urls")),
     path("health/", include("health.urls")),
     path("notifications/", include("notifications.urls")),
+    # API tokens and webhooks, for organizations' administrators.
+    path("developers/", include("api.web_urls")),
     prefix_default_language=False,
 )
 

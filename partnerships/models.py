@@ -57,6 +57,20 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             | Exists(Participant.objects.filter(partnership=OuterRef("pk"), user=user))
         )
 
+    def contributed_by(self, user: User) -> PartnershipQuerySet:
+        """Partnerships this person works in (``permissions.can_contribute``): their city's
+        and their partner organizations'. Financial needs are shown in these only."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(city_id__in=user.city_ids())
+            | Exists(
+                Partner.objects.accepted().filter(
+                    partnership=OuterRef("pk"), organization_id__in=user.organization_ids()
+                )
+            )
+        )
+
     def active(self) -> PartnershipQuerySet:
         """Not archived: what the portfolio and a person's own list show by default."""
         return self.filter(archived_at__isnull=True)
@@ -612,6 +626,8 @@ class CheckIn(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
+    # Moved on by each recording through core.versioning.save_versioned (the API's If-Match).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(m2m_fields=[attendees, attending_organizations])
 
@@ -652,6 +668,8 @@ class ProgressUpdate(models.Model):
     )
     levers = models.JSONField(_("levers used"), default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Moved on by each correction through core.versioning.save_versioned (the API's If-Match).
+    version = models.PositiveIntegerField(default=1, editable=False)
     # A withdrawn entry leaves the lists and charts; history and the timeline keep it.
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(

@@ -486,6 +486,125 @@ EXPECTED: dict[str, Entry] = {
     "usersessions_list": fixed(SIGNED_IN),
 }
 
+
+# --- The REST API (tests/api/test_operations.py walks every operation with tokens too) ---
+API_SIGNED_IN = each(200, anonymous=401)
+API_SEES = each(
+    404, city_staff=200, city_admin=200, entrepreneur=200, beneficiary=200, anonymous=401
+)
+API_MONEY = each(404, city_staff=200, city_admin=200, entrepreneur=200, anonymous=401)
+# POST only: the method is refused before anything is looked up.
+API_POST_ONLY = each(405, anonymous=401)
+
+
+def api_object(attribute: str, expected: dict[str, Expected] = API_SEES) -> Entry:
+    def build(bundle: Bundle) -> dict[str, Any]:
+        return {"pk": getattr(bundle, attribute).pk}
+
+    return Entry(kwargs=lambda scene: build(scene.mine), expected=expected, partnership=build)
+
+
+def _first_pk(label: str) -> KwargsBuilder:
+    def build(scene: Scene) -> dict[str, Any]:
+        from django.apps import apps
+
+        model = apps.get_model(label)
+        return {"pk": model.objects.order_by("pk").values_list("pk", flat=True).first()}
+
+    return build
+
+
+def _endpoint(scene: Scene) -> Any:
+    from api.models import WebhookEndpoint
+
+    endpoint, _created = WebhookEndpoint.objects.get_or_create(
+        organization=scene.world.city,
+        url="https://hooks.example.org/tandem",
+        defaults={"events": ["checkin.recorded"], "secret": "whsec_dGVzdA=="},
+    )
+    return endpoint
+
+
+def _delivery(scene: Scene) -> dict[str, Any]:
+    from api.models import WebhookDelivery
+
+    endpoint = _endpoint(scene)
+    delivery, _created = WebhookDelivery.objects.get_or_create(
+        endpoint=endpoint, message_id="msg_walk", defaults={"event_type": "checkin.recorded"}
+    )
+    return {"org_pk": scene.world.city.pk, "pk": endpoint.pk, "delivery_pk": delivery.pk}
+
+
+def _token(scene: Scene) -> dict[str, Any]:
+    from api.models import ApiToken
+
+    token, _created = ApiToken.objects.get_or_create(
+        organization=scene.world.city,
+        prefix="walk",
+        defaults={"created_by": scene.world.city_admin, "name": "Walk", "secret_hash": "x"},
+    )
+    return {"org_pk": scene.world.city.pk, "pk": token.pk}
+
+
+def _city(scene: Scene) -> dict[str, Any]:
+    return {"org_pk": scene.world.city.pk}
+
+
+def _endpoint_kwargs(scene: Scene) -> dict[str, Any]:
+    return {"org_pk": scene.world.city.pk, "pk": _endpoint(scene).pk}
+
+
+EXPECTED.update(
+    {
+        "api:schema": fixed(PUBLIC),
+        "api:docs": fixed(PUBLIC),
+        "api:redoc": fixed(PUBLIC),
+        **{
+            f"api:{name}-list": fixed(API_SIGNED_IN)
+            for name in (
+                "organization",
+                "partnership",
+                "plan-version",
+                "checkin",
+                "progress-update",
+                "indicator",
+                "measurement",
+                "experiment",
+                "financial-need",
+                "practice",
+                "pathway",
+                "stage",
+            )
+        },
+        "api:organization-detail": fixed(API_SIGNED_IN, lambda s: {"pk": s.world.city.pk}),
+        "api:partnership-detail": api_object("partnership"),
+        "api:partnership-partners": api_object("partnership"),
+        "api:partnership-responsibilities": api_object("partnership"),
+        "api:partnership-stage-history": api_object("partnership"),
+        "api:plan-version-detail": api_object("plan_version"),
+        "api:checkin-detail": api_object("checkin"),
+        "api:checkin-record": fixed(API_POST_ONLY, lambda s: {"pk": s.mine.checkin.pk}),
+        "api:progress-update-detail": api_object("progress_update"),
+        "api:indicator-detail": api_object("indicator"),
+        "api:measurement-detail": api_object("measurement"),
+        "api:measurement-bulk": fixed(API_POST_ONLY),
+        "api:experiment-detail": api_object("experiment"),
+        "api:financial-need-detail": api_object("need", API_MONEY),
+        "api:practice-detail": fixed(API_SIGNED_IN, _first_pk("playbook.Practice")),
+        "api:pathway-detail": fixed(API_SIGNED_IN, _first_pk("playbook.ModelPathway")),
+        "api:stage-detail": fixed(API_SIGNED_IN, _first_pk("playbook.Stage")),
+        # --- The Developers pages: the organization's administrators only
+        "developers:index": fixed(SIGNED_IN),
+        "developers:tokens": fixed(each(404, city_admin=200, anonymous=LOGIN), _city),
+        "developers:token_revoke": fixed(CITY_ORG_ADMIN_POST, _token),
+        "developers:webhooks": fixed(each(404, city_admin=200, anonymous=LOGIN), _city),
+        "developers:webhook": fixed(each(404, city_admin=200, anonymous=LOGIN), _endpoint_kwargs),
+        "developers:webhook_rotate": fixed(CITY_ORG_ADMIN_POST, _endpoint_kwargs),
+        "developers:webhook_remove": fixed(CITY_ORG_ADMIN_POST, _endpoint_kwargs),
+        "developers:delivery_replay": fixed(CITY_ORG_ADMIN_POST, _delivery),
+    }
+)
+
 # Pages that only read: they answer GET and HEAD, and 405 to any other method, whoever asks
 # (the method is checked first, so a 405 says nothing about what exists). Every URL of the
 # project that is neither one of these nor a form of test_bad_input.FORMS fails the walk.
@@ -522,10 +641,15 @@ READ_ONLY = frozenset(
         "beneficiaries:moderation",
         "health:partnership",
         "health:portfolio",
+        "developers:index",
+        "developers:webhook",
     }
 )
 # Django's and allauth's own views: theirs to decide.
 NOT_OURS = ("set_language", "account_", "mfa_", "usersessions_")
+# The REST API answers JSON, not forms: tests/api/test_operations.py walks each of its
+# operations (every persona, token scope and session) and Schemathesis fuzzes them.
+API = ("api:",)
 
 # --- The admin, by rule -------------------------------------------------------------------
 # Every admin URL sends a person who is not staff to the admin's login, which sends them on
@@ -717,7 +841,7 @@ def test_spanish_urls_answer_like_the_english_ones(
 def test_every_url_of_ours_either_only_reads_or_takes_a_form() -> None:
     from tests.test_bad_input import FORMS
 
-    ours = {key for key in EXPECTED if not key.startswith(NOT_OURS)}
+    ours = {key for key in EXPECTED if not key.startswith(NOT_OURS + API)}
     assert READ_ONLY - ours == set(), "READ_ONLY lists URLs that are not in EXPECTED"
     assert READ_ONLY & set(FORMS) == set(), "a URL cannot both only read and take a form"
     assert ours - READ_ONLY - set(FORMS) == set(), "URLs neither in READ_ONLY nor in FORMS"
@@ -787,3 +911,20 @@ def test_objects_of_another_partnership_are_not_found_under_ours(
     mismatches = _mismatches(client, "city_admin", requests)
 
     assert not mismatches, "\n".join(mismatches)
+
+
+def test_every_api_operation_is_walked_for_every_persona_and_scope() -> None:
+    """An operation of the OpenAPI schema that tests/api/test_operations.py does not list
+    fails here: no API operation ships untested."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tests.api.test_operations import OPERATIONS
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = {
+        operation["operationId"]
+        for methods in schema["paths"].values()
+        for operation in methods.values()
+    }
+    assert operations - set(OPERATIONS) == set(), "API operations missing from OPERATIONS"
+    assert set(OPERATIONS) - operations == set(), "OPERATIONS lists operations that are gone"

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "django_filters",
     "simple_history",
@@ -195,6 +197,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Hourly: survey rounds whose closing day has passed are closed and their scores kept.
     "health-rounds-close-due": {
         "task": "health.tasks.rounds_close_due_task",
+        "schedule": 60 * 60,
+    },
+    # Every minute: webhook deliveries whose next attempt has come.
+    "api-webhooks-deliver-due": {
+        "task": "api.tasks.webhooks_deliver_due_task",
+        "schedule": 60,
+    },
+    # Hourly: idempotency keys older than a day are forgotten.
+    "api-idempotency-keys-purge": {
+        "task": "api.tasks.idempotency_keys_purge_task",
         "schedule": 60 * 60,
     },
 }
@@ -338,13 +350,46 @@ SECURE_CSP = {
 
 # --- REST framework ---------------------------------------------------------
 REST_FRAMEWORK = {
+    # A partner system's token first; people may use their browser session (CSRF enforced).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.TokenScope"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handler",
+    # Per token (per person for a session), counted in the shared default cache.
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("TANDEM_API_RATE", "600/min")},
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tandem API",
+    "DESCRIPTION": "Partnerships between a city, social entrepreneurs and the people they "
+    "serve: read them, push measurements, record check-ins and log progress. See "
+    "docs/api.md for a first request in five minutes.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+}
+
+# --- Webhooks -----------------------------------------------------------------
+# Deliveries never go to loopback or private addresses, unless this is on (tests, a
+# local receiver in development).
+TANDEM_WEBHOOKS_ALLOW_PRIVATE = env_bool("TANDEM_WEBHOOKS_ALLOW_PRIVATE")
+TANDEM_WEBHOOK_TIMEOUT = float(os.environ.get("TANDEM_WEBHOOK_TIMEOUT", "10"))
 
 # --- Logging: private data stays out of logs ---------------------------------
 LOGGING = {

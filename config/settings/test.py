@@ -22,3 +22,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 # The browser tests load real CSS and JS from the live server without a collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The webhook tests deliver to a receiver on 127.0.0.1.
+TANDEM_WEBHOOKS_ALLOW_PRIVATE = True

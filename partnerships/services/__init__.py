@@ -15,6 +15,8 @@ the functions by subject.
 
 from partnerships.services.checkins import checkin_ensure_next, checkin_record, checkin_schedule
 from partnerships.services.evidence import (
+    NewMeasurement,
+    RowErrors,
     experiment_close,
     experiment_start,
     indicator_create,
@@ -22,6 +24,7 @@ from partnerships.services.evidence import (
     measurement_add,
     measurement_correct,
     measurement_withdraw,
+    measurements_add,
     progress_correct,
     progress_log,
     progress_withdraw,
@@ -50,7 +53,9 @@ from partnerships.services.plan import plan_publish
 
 __all__ = [
     "UPDATABLE_FIELDS",
+    "NewMeasurement",
     "NewOrganization",
+    "RowErrors",
     "checkin_ensure_next",
     "checkin_record",
     "checkin_schedule",
@@ -61,6 +66,7 @@ __all__ = [
     "measurement_add",
     "measurement_correct",
     "measurement_withdraw",
+    "measurements_add",
     "need_state",
     "need_update",
     "participant_add",

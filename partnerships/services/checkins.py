@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from core.history import attribute
+from core.versioning import save_versioned
 from partnerships import permissions as perms
 from partnerships.events import Action
 from partnerships.models import CheckIn, Partnership
@@ -109,8 +110,11 @@ def checkin_record(
     notes: str = "",
     decisions: str = "",
     follow_ups: str = "",
+    expected_version: int | None = None,
     at: datetime | None = None,
 ) -> CheckIn:
+    """Records a scheduled check-in as held or missed; with ``expected_version``, only if
+    nobody recorded or changed it since that version (a stale one raises ``StaleEdit``)."""
     now = moment(at)
     partnership = checkin.partnership
     require(perms.can_contribute(actor, partnership))
@@ -141,7 +145,19 @@ def checkin_record(
     checkin.follow_ups = follow_ups.strip()
     checkin.recorded_by = actor
     checkin.recorded_at = now
-    attribute(checkin, actor, at).save()
+    save_versioned(
+        attribute(checkin, actor, at),
+        fields=[
+            "status",
+            "held_on",
+            "notes",
+            "decisions",
+            "follow_ups",
+            "recorded_by",
+            "recorded_at",
+        ],
+        expected_version=expected_version,
+    )
     checkin.attendees.set(people)
     checkin.attending_organizations.set(orgs)
     record(

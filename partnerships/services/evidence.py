@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
+from core.events import NewEvent, log_events
 from core.history import attribute
 from core.versioning import StaleEdit, save_versioned
 from partnerships import permissions as perms
@@ -278,6 +280,87 @@ def measurement_add(
     return measurement
 
 
+@dataclass(frozen=True)
+class NewMeasurement:
+    """One row of :func:`measurements_add`."""
+
+    indicator: Indicator
+    on: date
+    value: Any
+    source: str
+
+
+class RowErrors(ValidationError):
+    """Refused rows of :func:`measurements_add`: ``rows`` maps a row's index to its
+    messages per field."""
+
+    def __init__(self, rows: dict[int, dict[str, list[str]]]) -> None:
+        super().__init__(_("Some rows were refused: nothing was saved."), code="rows")
+        self.rows = rows
+
+
+@transaction.atomic
+def measurements_add(
+    *, actor: User, rows: Sequence[NewMeasurement], at: datetime | None = None
+) -> list[Measurement]:
+    """Adds many measurements at once, all or none: each row meets the rules of
+    :func:`measurement_add`, and the writes are a few bulk INSERTs whatever the number of
+    rows (the indicators come loaded with their partnership)."""
+    now = moment(at)
+    partnerships = {row.indicator.partnership_id: row.indicator.partnership for row in rows}
+    for partnership in partnerships.values():
+        require(perms.can_contribute(actor, partnership))
+    errors: dict[int, dict[str, list[str]]] = {}
+    values: list[Decimal] = []
+    for index, row in enumerate(rows):
+        try:
+            values.append(
+                _measurement_checks(row.indicator, row.on, row.value, row.source, now=now)
+            )
+        except ValidationError as error:
+            errors[index] = (
+                error.message_dict
+                if hasattr(error, "error_dict")
+                else {"non_field_errors": error.messages}
+            )
+    if errors:
+        raise RowErrors(errors)
+    measurements = Measurement.objects.bulk_create(
+        Measurement(
+            indicator=row.indicator,
+            date=row.on,
+            value=value,
+            source=row.source.strip(),
+            entered_by=actor,
+            created_at=now,
+        )
+        for row, value in zip(rows, values, strict=True)
+    )
+    Measurement.history.bulk_history_create(measurements, default_user=actor, default_date=now)
+    log_events(
+        actor=actor,
+        action=Action.MEASUREMENT_ADDED,
+        events=[
+            NewEvent(
+                target=measurement,
+                partnership_id=measurement.indicator.partnership_id,
+                organization_id=measurement.indicator.partnership.city_id,
+                data={
+                    "indicator_id": measurement.indicator_id,
+                    "indicator": measurement.indicator.name,
+                    "value": str(measurement.value),
+                    "unit": measurement.indicator.unit,
+                    "date": measurement.date,
+                },
+            )
+            for measurement in measurements
+        ],
+        at=now,
+    )
+    Partnership.objects.filter(pk__in=partnerships).update(last_activity_at=now)
+    return measurements
+
+
 @transaction.atomic
 def experiment_start(
     *,
@@ -517,9 +600,11 @@ def progress_correct(
     update: ProgressUpdate,
     text: str,
     on: date,
+    expected_version: int | None = None,
     at: datetime | None = None,
 ) -> ProgressUpdate:
-    """Corrects a progress update's text or date; the earlier text stays in its history."""
+    """Corrects a progress update's text or date; the earlier text stays in its history.
+    With ``expected_version``, only if nobody corrected it since (else ``StaleEdit``)."""
     now = moment(at)
     partnership = update.partnership
     require(perms.can_correct(actor, partnership, author_id=update.author_id))
@@ -527,9 +612,15 @@ def progress_correct(
     required_text({"text": text})
     not_in_future(on, "date", today=timezone.localdate(now))
     not_too_early(on, "date")
-    old_date = update.date
+    old_date, old_text = update.date, update.text
     update.text, update.date = text.strip(), on
-    attribute(update, actor, at).save(update_fields=["text", "date"])
+    try:
+        save_versioned(
+            attribute(update, actor, at), fields=["text", "date"], expected_version=expected_version
+        )
+    except StaleEdit:
+        update.text, update.date = old_text, old_date
+        raise
     record(
         partnership,
         actor,

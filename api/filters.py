@@ -1,0 +1,81 @@
+"""The filters each list takes (django-filter): by partnership, status, dates."""
+
+from __future__ import annotations
+
+import django_filters as df
+
+from partnerships.models import (
+    CheckIn,
+    Experiment,
+    FinancialNeed,
+    Indicator,
+    Measurement,
+    Partnership,
+    PlanVersion,
+    ProgressUpdate,
+)
+from playbook.models import Stage
+
+
+class PartnershipFilter(df.FilterSet):
+    class Meta:
+        model = Partnership
+        fields = ["status", "city", "lead", "pathway", "stage", "visibility"]
+
+
+class PlanVersionFilter(df.FilterSet):
+    class Meta:
+        model = PlanVersion
+        fields = ["partnership"]
+
+
+class CheckInFilter(df.FilterSet):
+    due_after = df.DateFilter(field_name="due_date", lookup_expr="gte")
+    due_before = df.DateFilter(field_name="due_date", lookup_expr="lte")
+
+    class Meta:
+        model = CheckIn
+        fields = ["partnership", "status"]
+
+
+class ProgressUpdateFilter(df.FilterSet):
+    since = df.DateFilter(field_name="date", lookup_expr="gte")
+    until = df.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["partnership", "organization"]
+
+
+class IndicatorFilter(df.FilterSet):
+    class Meta:
+        model = Indicator
+        fields = ["partnership", "direction"]
+
+
+class MeasurementFilter(df.FilterSet):
+    partnership = df.NumberFilter(field_name="indicator__partnership")
+    since = df.DateFilter(field_name="date", lookup_expr="gte")
+    until = df.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Measurement
+        fields = ["indicator", "partnership"]
+
+
+class ExperimentFilter(df.FilterSet):
+    class Meta:
+        model = Experiment
+        fields = ["partnership", "decision"]
+
+
+class FinancialNeedFilter(df.FilterSet):
+    class Meta:
+        model = FinancialNeed
+        fields = ["partnership", "organization", "status"]
+
+
+class StageFilter(df.FilterSet):
+    class Meta:
+        model = Stage
+        fields = ["pathway"]

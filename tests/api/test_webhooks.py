@@ -1,0 +1,236 @@
+"""Webhooks against a real HTTP receiver on 127.0.0.1, verified as a receiver would."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from api import services, webhooks
+from api.models import WebhookDelivery, WebhookEndpoint
+from api.tasks import webhooks_deliver_due_task
+from partnerships import services as partnership_services
+from tests import factories as f
+from tests.conftest import World
+
+
+@dataclass
+class Receiver:
+    """Answers each POST with the next of ``answers`` (then 200) and keeps what it got."""
+
+    url: str
+    answers: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            state.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            status, headers = state.answers.pop(0) if state.answers else (200, {})
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+def _endpoint(world: World, receiver: Receiver, events: list[str]) -> WebhookEndpoint:
+    return services.webhook_create(
+        actor=world.city_admin, organization=world.city, url=receiver.url, events=events
+    )
+
+
+def _record_checkin(world: World) -> None:
+    checkin = f.CheckInFactory(partnership=world.partnership, due_date=timezone.localdate())
+    partnership_services.checkin_record(
+        actor=world.city_staff, checkin=checkin, held=True, held_on=timezone.localdate()
+    )
+
+
+def test_a_recorded_checkin_is_delivered_signed_as_standard_webhooks_say(
+    world: World, receiver: Receiver, django_capture_on_commit_callbacks: object
+) -> None:
+    endpoint = _endpoint(world, receiver, ["checkin.recorded"])
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _record_checkin(world)
+
+    assert len(receiver.received) == 1
+    headers, body = receiver.received[0]
+    payload = Webhook(endpoint.secret).verify(body, headers)
+    assert payload["type"] == "checkin.recorded"
+    assert payload["data"]["partnership"] == world.partnership.pk
+    assert headers["webhook-signature"].startswith("v1,")
+    with pytest.raises(WebhookVerificationError):
+        Webhook(webhooks.new_secret()).verify(body, headers)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED
+    assert delivery.attempt_log.get().status_code == 200
+
+
+def test_an_event_nobody_asked_for_is_not_sent(
+    world: World, receiver: Receiver, django_capture_on_commit_callbacks: object
+) -> None:
+    _endpoint(world, receiver, ["measurement.added"])
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _record_checkin(world)
+
+    assert receiver.received == []
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_after_a_rotation_both_secrets_sign(world: World, receiver: Receiver) -> None:
+    endpoint = _endpoint(world, receiver, ["checkin.recorded"])
+    old = endpoint.secret
+    services.webhook_rotate_secret(actor=world.city_admin, endpoint=endpoint)
+    now = timezone.now()
+
+    header = webhooks.signature(endpoint, "msg_1", now, "{}")
+
+    headers = {"webhook-id": "msg_1", "webhook-timestamp": str(int(now.timestamp()))}
+    for secret in (old, endpoint.secret):
+        Webhook(secret).verify("{}", {**headers, "webhook-signature": header})
+    assert len(header.split(" ")) == 2
+
+
+def _pending(world: World, receiver: Receiver) -> WebhookDelivery:
+    endpoint = _endpoint(world, receiver, ["checkin.recorded"])
+    return WebhookDelivery.objects.create(
+        endpoint=endpoint, message_id="msg_test", event_type="checkin.recorded", payload="{}"
+    )
+
+
+def test_a_failure_is_tried_again_later_with_the_same_id_until_it_succeeds(
+    world: World, receiver: Receiver
+) -> None:
+    delivery = _pending(world, receiver)
+    receiver.answers = [(500, {}), (302, {"Location": "https://example.org/"}), (200, {})]
+
+    outcomes = [webhooks.deliver(delivery.pk)]
+    delivery.refresh_from_db()
+    first_wait = delivery.next_attempt_at - timezone.now()
+    for _ in range(2):
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+        outcomes.append(webhooks.deliver(delivery.pk))
+
+    assert outcomes == ["retry", "retry", "succeeded"]
+    assert timedelta(seconds=3) < first_wait < timedelta(seconds=7)
+    assert {headers["webhook-id"] for headers, _ in receiver.received} == {"msg_test"}
+    assert [a.status_code for a in delivery.attempt_log.order_by("pk")] == [500, 302, 200]
+
+
+def test_retry_after_is_honoured(world: World, receiver: Receiver) -> None:
+    delivery = _pending(world, receiver)
+    receiver.answers = [(503, {"Retry-After": "3600"})]
+
+    webhooks.deliver(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.next_attempt_at - timezone.now() > timedelta(minutes=59)
+
+
+def test_a_delivery_not_due_is_not_sent_and_the_sweep_sends_due_ones(
+    world: World, receiver: Receiver
+) -> None:
+    delivery = _pending(world, receiver)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=timezone.now() + timedelta(hours=1)
+    )
+    assert webhooks.deliver(delivery.pk) == "not due"
+
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    assert webhooks_deliver_due_task.delay().get() == 1
+    assert len(receiver.received) == 1
+
+
+def test_the_retries_span_about_three_days() -> None:
+    total = sum(webhooks.BACKOFF, timedelta())
+
+    assert timedelta(days=3) <= total <= timedelta(days=3, hours=6)
+    assert webhooks.next_wait(len(webhooks.BACKOFF) + 1, None) is None
+
+
+def test_410_turns_the_endpoint_off_and_its_admins_are_told(
+    world: World, receiver: Receiver
+) -> None:
+    delivery = _pending(world, receiver)
+    receiver.answers = [(410, {})]
+    mail.outbox.clear()
+
+    assert webhooks.deliver(delivery.pk) == "gone"
+
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.disabled_at is not None
+    assert [m.to for m in mail.outbox] == [[world.city_admin.email]]
+
+
+def test_an_endpoint_failing_for_five_days_is_turned_off(world: World, receiver: Receiver) -> None:
+    delivery = _pending(world, receiver)
+    WebhookEndpoint.objects.update(failing_since=timezone.now() - timedelta(days=5, minutes=1))
+    receiver.answers = [(500, {})]
+
+    assert webhooks.deliver(delivery.pk) == "disabled"
+
+    assert WebhookEndpoint.objects.get().disabled_at is not None
+
+
+def test_a_delivery_is_replayed_by_hand(world: World, receiver: Receiver) -> None:
+    delivery = _pending(world, receiver)
+    receiver.answers = [(410, {})]
+    webhooks.deliver(delivery.pk)
+
+    services.webhook_replay(actor=world.city_admin, delivery=delivery)
+    webhooks.deliver(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED
+    assert WebhookEndpoint.objects.get().disabled_at is None
+
+
+def test_private_addresses_are_refused_in_production(settings: object) -> None:
+    settings.TANDEM_WEBHOOKS_ALLOW_PRIVATE = False  # type: ignore[attr-defined]
+
+    for url in (
+        "https://127.0.0.1/x",
+        "https://10.0.0.8/",
+        "http://example.org/",
+        "https://[::1]/",
+    ):
+        with pytest.raises(webhooks.AddressRefused):
+            webhooks.check_address(url)
+
+
+def test_the_payload_is_plain_json(world: World, receiver: Receiver) -> None:
+    from core.models import Event
+
+    event = Event(action="partnerships.checkin.recorded", partnership_id=1, data={"held": True})
+    event.created_at = timezone.now()
+
+    body = json.loads(webhooks.payload_for(event, "checkin.recorded"))
+
+    assert body["type"] == "checkin.recorded" and body["data"]["held"] is True
