@@ -723,6 +723,18 @@ class CheckInScheduleForm(OnceForm):
         widget=DateInput(),
         help_text=_("Today or a later date."),
     )
+    time = forms.TimeField(
+        label=_("Time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Optional: shown in the partners' calendars."),
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional: an address, a room or a video call link."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

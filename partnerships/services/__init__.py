@@ -13,7 +13,13 @@ One import surface: ``from partnerships import services``; the modules split
 the functions by subject.
 """
 
-from partnerships.services.checkins import checkin_ensure_next, checkin_record, checkin_schedule
+from partnerships.services.checkins import (
+    checkin_ensure_next,
+    checkin_move,
+    checkin_record,
+    checkin_schedule,
+    checkins_ensure_next_bulk,
+)
 from partnerships.services.evidence import (
     experiment_close,
     experiment_start,
@@ -54,6 +60,8 @@ __all__ = [
     "checkin_ensure_next",
     "checkin_record",
     "checkin_schedule",
+    "checkin_move",
+    "checkins_ensure_next_bulk",
     "experiment_close",
     "experiment_start",
     "indicator_create",
