@@ -116,9 +116,11 @@ def checkins_ensure_next_bulk(
         )
         if not ids:
             return 0, None
-        last_recorded = CheckIn.objects.filter(partnership=OuterRef("pk")).exclude(
-            status=CheckIn.Status.SCHEDULED
-        ).order_by("-due_date")
+        last_recorded = (
+            CheckIn.objects.filter(partnership=OuterRef("pk"))
+            .exclude(status=CheckIn.Status.SCHEDULED)
+            .order_by("-due_date")
+        )
         # Read again under the lock: each statement sees what committed before it began.
         partnerships = (
             _missing_a_checkin()
@@ -131,8 +133,8 @@ def checkins_ensure_next_bulk(
         )
         new: list[CheckIn] = []
         for partnership in partnerships:
-            last_due = partnership.last_due_date  # type: ignore[attr-defined]
-            last = (partnership.last_held_on, last_due) if last_due else None  # type: ignore[attr-defined]
+            last_due = partnership.last_due_date
+            last = (partnership.last_held_on, last_due) if last_due else None
             due = _next_due(partnership, last, today)
             if due is not None:
                 new.append(CheckIn(partnership_id=partnership.pk, due_date=due))
