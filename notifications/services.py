@@ -275,6 +275,8 @@ def _forget_unread(user_ids: Iterable[int]) -> None:
     from django.core.cache import cache
 
     keys = [_unread_key(user_id) for user_id in set(user_ids)]
+    # Now, and again after the commit, in case a page cached the old count in between.
+    cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 

@@ -65,8 +65,8 @@ def _rows(user: object, notifications: list[Notification]) -> list[dict[str, obj
     return rows
 
 
-@login_required
 @require_safe
+@login_required
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(
         Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk"),
@@ -182,8 +182,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return _ics(calendars.calendar_for(checkins, name="Tandem"), "tandem.ics")
 
 
-@login_required
 @require_safe
+@login_required
 def partnership_next_checkin(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = partnership_perms.get_visible_partnership_or_404(request.user, pk)
     checkin = (
