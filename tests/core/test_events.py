@@ -103,6 +103,10 @@ def _samples(world: World) -> dict[str, dict[str, Any]]:
         AccountsAction.INVITATION_REVOKED: {"invitation_id": 1},
         BeneficiariesAction.INVITATION_SENT: {"invitation_id": 1, "role": "advisor"},
         BeneficiariesAction.INVITATION_REVOKED: {"invitation_id": 1},
+        "notifications.preferences.updated": {"changed": 2},
+        "notifications.unsubscribed": {"kind": "checkin_due"},
+        "notifications.calendar.reset": {},
+        "notifications.dispatch.resolved": {"resend": True},
     }
 
 
