@@ -33,8 +33,8 @@ from django.conf import settings
 from django.core import mail, signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F
+from django.db import models, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -672,20 +672,51 @@ def _in_app(rows: list[Dispatch], batch: _Batch, token: str, now: datetime) -> i
     return len(keep)
 
 
+def _mark(token: str, *, sent: int | None, sending: int | None) -> bool:
+    """One statement, one commit per e-mail: the one that went is marked sent and the next
+    one sending. Each only while this process holds its claim. Returns whether the next one
+    is ours to send."""
+    now = timezone.now()
+    condition = Q(pk=-1)
+    if sent is not None:
+        condition |= Q(pk=sent, status=Status.SENDING)
+    if sending is not None:
+        condition |= Q(pk=sending, status=Status.CLAIMED)
+    is_sent = Q(pk=sent) if sent is not None else Q(pk=-1)
+    changed = Dispatch.objects.filter(condition, claim=token).update(
+        status=Case(When(is_sent, then=Value(Status.SENT)), default=Value(Status.SENDING)),
+        sent_at=Case(When(is_sent, then=Value(now)), default=F("sent_at")),
+        attempts=Case(
+            When(is_sent, then=F("attempts") + 1),
+            default=F("attempts"),
+            output_field=models.PositiveSmallIntegerField(),
+        ),
+        lease_until=Case(When(is_sent, then=F("lease_until")), default=Value(now + lease())),
+    )
+    if sending is None:
+        return False
+    expected = 2 if sent is not None else 1
+    if changed == expected:
+        return True
+    # Rare: one of the two was no longer ours; ask which.
+    return Dispatch.objects.filter(pk=sending, status=Status.SENDING, claim=token).exists()
+
+
 def _send_emails(
     rows: list[Dispatch], batch: _Batch, token: str, connection: BaseEmailBackend
 ) -> int:
+    """Each e-mail is marked sending before it leaves and sent after it left."""
     sent = 0
+    went: int | None = None  # the last one that went, not yet marked sent
     for row in rows:
         recipient = row.recipient
         with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
             message = _message(row, batch, recipient)
-        now = timezone.now()
         # The last moment to back out: only the holder of the claim goes on, and from here
         # on an expired lease means "may have gone", never "send again".
-        if not Dispatch.objects.filter(pk=row.pk, status=Status.CLAIMED, claim=token).update(
-            status=Status.SENDING, lease_until=now + lease()
-        ):
+        ours = _mark(token, sent=went, sending=row.pk)
+        went = None
+        if not ours:
             continue
         try:
             connection.send_messages([message])
@@ -694,16 +725,16 @@ def _send_emails(
             Dispatch.objects.filter(pk=row.pk, status=Status.SENDING, claim=token).update(
                 status=Status.FAILED if attempts >= MAX_ATTEMPTS else Status.PENDING,
                 attempts=attempts,
-                due_at=now + timedelta(minutes=2**attempts),
+                due_at=timezone.now() + timedelta(minutes=2**attempts),
                 last_error=type(error).__name__[:500],
                 claim="",
             )
             logger.warning("Notification e-mail %s not sent (%s)", row.pk, type(error).__name__)
             continue
-        Dispatch.objects.filter(pk=row.pk, status=Status.SENDING, claim=token).update(
-            status=Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
-        )
+        went = row.pk
         sent += 1
+    if went is not None:
+        _mark(token, sent=went, sending=None)
     return sent
 
 

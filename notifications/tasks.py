@@ -13,9 +13,12 @@ from notifications import services
     acks_late=True,
     reject_on_worker_lost=True,
 )
-def dispatches_send_task() -> int:
-    """Sends every dispatch that is due, batch after batch. Returns how many it claimed."""
-    return services.dispatches_send_all()
+def dispatches_send_task(limit: int | None = None, once: bool = False) -> int:
+    """Sends every dispatch that is due, batch after batch (or one batch of ``limit`` when
+    ``once``). Returns how many it claimed."""
+    if once:
+        return services.dispatches_send(limit=limit or services.SEND_BATCH_SIZE)
+    return services.dispatches_send_all(limit=limit)
 
 
 @shared_task(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -43,6 +44,9 @@ class Sink:
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
 
     def __enter__(self) -> Sink:
+        # aiosmtpd logs every line of every conversation; thousands of them cost more than
+        # the conversations.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.controller.start()
         return self
 
