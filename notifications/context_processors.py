@@ -1,5 +1,5 @@
 """The bell's unread count for the navigation: lazy (nothing runs on a page that does not
-show it) and cheap (the cache, else one count on a partial index)."""
+show it) and cheap (one count on a partial index)."""
 
 from __future__ import annotations
 

@@ -70,7 +70,6 @@ OVERDUE_DAYS = (1, 7)
 OVERDUE_HORIZON = timedelta(days=30)
 EVENT_CATCH_UP = timedelta(days=2)
 DIGEST_HOUR = 7
-UNREAD_CACHE_SECONDS = 300
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 Status = Dispatch.Status
@@ -255,29 +254,11 @@ def calendar_token_reset(*, actor: User) -> Subscriber:
 # --- Reading ------------------------------------------------------------------------------
 
 
-def _unread_key(user_id: int) -> str:
-    return f"notifications:unread:{user_id}"
-
-
 def unread_count(user: User) -> int:
-    """The bell's number: the cache, else one count on a partial index."""
-    from django.core.cache import cache
-
-    key = _unread_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.filter(recipient=user).unread().count()
-        cache.set(key, count, UNREAD_CACHE_SECONDS)
-    return int(count)
-
-
-def _forget_unread(user_ids: Iterable[int]) -> None:
-    from django.core.cache import cache
-
-    keys = [_unread_key(user_id) for user_id in set(user_ids)]
-    # Now, and again after the commit, in case a page cached the old count in between.
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    """The bell's number: one count on a partial index of the person's unread rows, on the
+    pages that show it. Always asked, never cached, so it is never stale and a page's
+    queries stay the same from one request to the next."""
+    return Notification.objects.filter(recipient=user).unread().count()
 
 
 def notifications_mark_read(
@@ -290,7 +271,6 @@ def notifications_mark_read(
         if ids is not None:
             rows = rows.filter(pk__in=list(ids))
         count = rows.update(read_at=at or timezone.now())
-        _forget_unread([actor.pk])
     return count
 
 
@@ -668,7 +648,6 @@ def _in_app(rows: list[Dispatch], batch: _Batch, token: str, now: datetime) -> i
         Dispatch.objects.filter(pk__in=[row.pk for row in keep]).update(
             status=Status.SENT, sent_at=now, attempts=F("attempts") + 1
         )
-        _forget_unread(row.recipient_id for row in keep)
     return len(keep)
 
 

@@ -432,6 +432,15 @@ FORMS: dict[str, Form] = {
             "place": Field("text", required=False),
         },
     ),
+    "partnerships:checkin_move": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {"due_date": _iso(12), "time": "09:00", "place": "Library"},
+        fields={
+            "due_date": Field("date"),
+            "time": Field("text", required=False),
+            "place": Field("text", required=False),
+        },
+    ),
     "partnerships:checkin_record": Form(
         personas=CONTRIBUTORS,
         valid=lambda s: {

@@ -347,6 +347,7 @@ EXPECTED: dict[str, Entry] = {
     "beneficiaries:invitation_accept": fixed(
         PUBLIC, lambda s: {"token": s.mine.participant_invitation.token}
     ),
+    "partnerships:checkin_move": on_partnership(CONTRIBUTE, lambda b: {"checkin_pk": b.checkin.pk}),
     "partnerships:indicator_edit": on_partnership(
         CONTRIBUTE, lambda b: {"indicator_pk": b.indicator.pk}
     ),

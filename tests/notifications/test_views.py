@@ -193,3 +193,24 @@ def test_a_checkin_is_scheduled_with_a_time_and_a_place(world: World, client_as)
     assert (checkin.time, checkin.place) == (time(18, 15), "Library")
     page = client_as("entrepreneur").get(f"/partnerships/{world.partnership.pk}/checkins/")
     assert "Library" in page.content.decode()
+
+
+def test_moving_a_checkin_from_its_page_moves_it_in_the_calendar(world: World, client_as) -> None:
+    checkin = f.CheckInFactory(partnership=world.partnership)
+    client = client_as("entrepreneur")
+    url = f"/partnerships/{world.partnership.pk}/checkins/{checkin.pk}/move/"
+    assert client.get(url).status_code == 200
+    due = timezone.localdate() + timedelta(days=11)
+
+    response = client.post(url, {"due_date": due.isoformat(), "time": "08:45", "place": "Park"})
+
+    assert response.status_code == 302
+    checkin.refresh_from_db()
+    assert (checkin.due_date, checkin.time, checkin.place, checkin.sequence) == (
+        due,
+        time(8, 45),
+        "Park",
+        1,
+    )
+    assert client_as("beneficiary").get(url).status_code == 403
+    assert client_as("other_city_staff").get(url).status_code == 404
