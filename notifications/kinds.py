@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
+from accounts.models import Membership, Organization
 from core.models import Event
 from notifications.models import Channel, Frequency
 from partnerships.events import Action
@@ -72,6 +72,8 @@ KINDS: dict[str, Kind] = {
             PARTNER_INVITED,
             _("Invited as a partner"),
             _("Your organization is invited to join %(partnership)s"),
+            # The invitation is an e-mail of its own already (partnerships/mail.py).
+            {Channel.APP: Frequency.IMMEDIATELY, Channel.EMAIL: Frequency.NEVER},
         ),
         Kind(SURVEY_OPEN, _("Pulse survey open"), _("A pulse survey of %(partnership)s is open")),
     ]
@@ -140,6 +142,15 @@ def _commenter(events: list[Event]) -> dict[int, set[int]]:
 
 
 def _invited_organization_admins(events: list[Event]) -> dict[int, set[int]]:
+    """The administrators of the invited organization, once the inviting city is approved
+    (a city waiting for review sends its invitations when it is)."""
+    approved = set(
+        Partnership.objects.filter(
+            pk__in={event.partnership_id for event in events},
+            city__status=Organization.Status.APPROVED,
+        ).values_list("pk", flat=True)
+    )
+    events = [event for event in events if event.partnership_id in approved]
     org_ids = {event.data.get("organization_id") for event in events}
     admins: dict[int, set[int]] = defaultdict(set)
     rows = Membership.objects.filter(
@@ -157,8 +168,10 @@ def _invited_organization_admins(events: list[Event]) -> dict[int, set[int]]:
 class EventRule:
     kind: str
     recipients: Recipients
-    # Where the notification leads: a URL name taking the partnership's id.
+    # Where the notification leads: a URL name taking the partnership's id (or, with
+    # ``by_target``, the id of the event's target).
     url_name: str = "partnerships:detail"
+    by_target: bool = False
 
 
 EVENT_RULES: dict[str, EventRule] = {
@@ -170,16 +183,19 @@ EVENT_RULES: dict[str, EventRule] = {
         NEED_UPDATED, _by_partnership(partner_people), "partnerships:money"
     ),
     Action.STAGE_MOVED: EventRule(STAGE_CHANGED, _by_partnership(everyone)),
-    Action.PARTNER_INVITED: EventRule(PARTNER_INVITED, _invited_organization_admins),
+    Action.PARTNER_INVITED: EventRule(
+        PARTNER_INVITED, _invited_organization_admins, "partnerships:invitation", by_target=True
+    ),
     "health.round.opened": EventRule(SURVEY_OPEN, _by_partnership(everyone)),
 }
 
 
-def event_url(action: str, partnership_id: int | None) -> str:
-    rule = EVENT_RULES.get(action)
-    if rule is None or partnership_id is None:
+def event_url(event: Event) -> str:
+    rule = EVENT_RULES.get(event.action)
+    if rule is None:
         return ""
-    return reverse(rule.url_name, args=[partnership_id])
+    key = event.target_id if rule.by_target else event.partnership_id
+    return reverse(rule.url_name, args=[key]) if key is not None else ""
 
 
 def headline(kind: str, partnership: str) -> str:

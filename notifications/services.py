@@ -547,7 +547,7 @@ def _link(row: Dispatch, batch: _Batch) -> str:
     if row.kind == "digest":
         return reverse("notifications:list")
     event = batch.events.get(row.data.get("event"))
-    return kinds.event_url(event.action, event.partnership_id) if event else ""
+    return kinds.event_url(event) if event else ""
 
 
 def _checkin_sentence(row: Dispatch, batch: _Batch) -> str:
@@ -806,7 +806,7 @@ def digest_content(row: Dispatch) -> dict[str, Any]:
                             kinds.EVENT_RULES[action].kind,
                             titles.get(event.partnership_id or 0, ""),
                         ),
-                        "url": absolute_url(kinds.event_url(action, event.partnership_id)),
+                        "url": absolute_url(kinds.event_url(event)),
                     }
                 )
     items.sort(key=lambda item: item["at"])

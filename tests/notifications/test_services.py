@@ -306,3 +306,27 @@ def test_a_moved_checkin_raises_its_sequence_and_gets_fresh_reminders(world: Wor
 
     assert len(mail.outbox) == 4
     assert Partnership.objects.get(pk=world.partnership.pk).checkins.get().place == "Town hall"
+
+
+def test_an_invited_organizations_admins_find_the_invitation_in_the_app_only(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    from partnerships import services as partnership_services
+
+    admin = f.UserFactory()
+    community = f.OrganizationFactory()
+    f.MembershipFactory(user=admin, organization=community, role="admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        partner = partnership_services.partner_add(
+            actor=world.city_staff,
+            partnership=world.partnership,
+            organization=community,
+            role_description="Knows the neighbourhood.",
+        )
+    services.dispatches_send_all()
+
+    [notification] = Notification.objects.filter(recipient=admin)
+    assert notification.kind == "partner_invited"
+    assert notification.url == f"/partnerships/invitations/{partner.pk}/"
+    # The invitation e-mail is partnerships' own; no second one comes from here.
+    assert not Dispatch.objects.filter(recipient=admin, channel="email").exists()
