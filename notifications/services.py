@@ -102,6 +102,10 @@ def preference_table(user: User) -> list[dict[str, Any]]:
             "kind", "channel", "frequency"
         )
     }
+    # A participant (in no organization) is reminded of check-ins only after asking for it.
+    if not user.organization_ids():
+        for channel in Channel.values:
+            stored.setdefault((kinds.CHECKIN_DUE, channel), Frequency.NEVER)
     return [
         {
             "kind": kind,

@@ -214,3 +214,13 @@ def test_moving_a_checkin_from_its_page_moves_it_in_the_calendar(world: World, c
     )
     assert client_as("beneficiary").get(url).status_code == 403
     assert client_as("other_city_staff").get(url).status_code == 404
+
+
+def test_a_participant_sees_check_in_reminders_off_until_they_ask(world: World, client_as) -> None:
+    client = client_as("beneficiary")
+    page = client.get("/notifications/preferences/").content.decode()
+    assert '<option value="never" selected>' in page
+    [row] = [
+        r for r in services.preference_table(world.beneficiary) if r["kind"].slug == "checkin_due"
+    ]
+    assert (row["app"], row["email"]) == ("never", "never")
