@@ -68,4 +68,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         report["redis"] = _redis(redis_url)
         report["workers"] = _workers() if report["redis"] == "ok" else 0
     ok = report["database"] == "ok"
+    if ok:
+        from notifications.services import attention_count
+
+        # Notification e-mails cut off while sending, waiting for a person to decide.
+        report["notifications_attention"] = attention_count()
     return JsonResponse({"status": "ok" if ok else "down", **report}, status=200 if ok else 503)

@@ -21,19 +21,36 @@ from django.core.mail.backends.console import EmailBackend as DjangoConsoleBacke
 from django.template.loader import render_to_string
 
 
+def render_templated(
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    html: bool = True,
+    headers: dict[str, str] | None = None,
+) -> EmailMultiAlternatives:
+    """The message :func:`send_templated` sends, for a caller that carries it itself (the
+    notifications send many on one connection, from their own exactly-once record)."""
+    text = render_to_string(f"{template}.txt", context)
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=text,
+        to=[to],
+        headers=headers or {},
+    )
+    if html:
+        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
 def send_templated(
     *, to: str, subject: str, template: str, context: dict[str, Any], html: bool = True
 ) -> None:
     """Renders ``<template>.txt`` (and ``<template>.html`` unless ``html`` is off) in the active
     language and sends it to ``to``. The subject gets the site's prefix; it must name nothing
     private, since it travels and shows where the body does not."""
-    text = render_to_string(f"{template}.txt", context)
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[to]
-    )
-    if html:
-        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    message.send()
+    render_templated(to=to, subject=subject, template=template, context=context, html=html).send()
 
 
 class OutboxBackend(BaseEmailBackend):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from demo import voices
 from demo.health import load_health
+from demo.notifications import load_notifications
 from demo.people import PASSWORD, PEOPLE
 from demo.replay import World
 from demo.stories import STORIES
@@ -47,4 +48,5 @@ def load(*, now: datetime | None = None) -> Result:
             result.partnerships_created.append(story.spec["title"])
         voices.load(world)
         load_health(world, list(Partnership.objects.filter(title__in=result.partnerships_created)))
+        load_notifications(world)
     return result

@@ -39,6 +39,7 @@ class Action:
     PLAN_PUBLISHED = "partnerships.plan.published"
     CHECKIN_SCHEDULED = "partnerships.checkin.scheduled"
     CHECKIN_RECORDED = "partnerships.checkin.recorded"
+    CHECKIN_MOVED = "partnerships.checkin.moved"
     PROGRESS_LOGGED = "partnerships.progress.logged"
     PROGRESS_CORRECTED = "partnerships.progress.corrected"
     PROGRESS_WITHDRAWN = "partnerships.progress.withdrawn"
@@ -237,6 +238,14 @@ def _checkin_recorded(event: Event) -> str:
         return _("recorded the check-in held on %(date)s") % {"date": when(data["held_on"])}
     return _("recorded that the check-in due %(date)s was missed") % {
         "date": when(data["due_date"])
+    }
+
+
+@renders(Action.CHECKIN_MOVED)
+def _checkin_moved(event: Event) -> str:
+    return _("moved the check-in of %(from)s to %(date)s") % {
+        "from": when(event.data["from"]),
+        "date": when(event.data["due_date"]),
     }
 
 

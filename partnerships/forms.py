@@ -26,6 +26,7 @@ from core.forms import DateInput, OnceForm, VersionedForm, choice, model_choice
 from core.numbers import currency_choices
 from partnerships import permissions as perms
 from partnerships.models import (
+    CheckIn,
     Experiment,
     FinancialNeed,
     Indicator,
@@ -736,8 +737,46 @@ class CheckInScheduleForm(OnceForm):
         widget=DateInput(),
         help_text=_("Today or a later date."),
     )
+    time = forms.TimeField(
+        label=_("Time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Optional: shown in the partners' calendars."),
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional: an address, a room or a video call link."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["due_date"].widget.attrs["min"] = _today_iso()
+
+
+class CheckInMoveForm(forms.Form):
+    """Another date, time or place for a scheduled check-in; calendars follow."""
+
+    due_date = forms.DateField(label=_("Date of the check-in"), widget=DateInput())
+    time = forms.TimeField(
+        label=_("Time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Optional: shown in the partners' calendars."),
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional: an address, a room or a video call link."),
+    )
+
+    def __init__(self, *args: Any, checkin: CheckIn, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"due_date": checkin.due_date, "time": checkin.time, "place": checkin.place},
+        )
         super().__init__(*args, **kwargs)
         self.fields["due_date"].widget.attrs["min"] = _today_iso()
 

@@ -609,6 +609,12 @@ class CheckIn(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="checkins")
     due_date = models.DateField(_("due date"))
+    # Optional, so a calendar entry can say when in the day and where the partners meet.
+    time = models.TimeField(_("time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    # Raised each time the date, time or place changes: calendars (iCalendar SEQUENCE)
+    # replace the entry they hold instead of keeping the old one beside the new.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED
     )

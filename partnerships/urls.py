@@ -67,6 +67,7 @@ urlpatterns = [
     ),
     path("<int:pk>/plan/publish/", manage.plan_publish, name="plan_publish"),
     path("<int:pk>/checkins/schedule/", manage.checkin_schedule, name="checkin_schedule"),
+    path("<int:pk>/checkins/<int:checkin_pk>/move/", manage.checkin_move, name="checkin_move"),
     path("<int:pk>/evidence/indicators/new/", manage.indicator_create, name="indicator_create"),
     path("<int:pk>/experiments/new/", manage.experiment_start, name="experiment_start"),
     path(

@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from notifications.services import unsubscribe_token
 from partnerships.models import CheckIn, Partnership
 from playbook.models import Practice, Stage
 from tests import factories as f
@@ -455,6 +456,17 @@ FORMS: dict[str, Form] = {
         fields={
             "form_token": Field("text", required=False),
             "due_date": Field("date"),
+            "time": Field("text", required=False),
+            "place": Field("text", required=False),
+        },
+    ),
+    "partnerships:checkin_move": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {"due_date": _iso(12), "time": "09:00", "place": "Library"},
+        fields={
+            "due_date": Field("date"),
+            "time": Field("text", required=False),
+            "place": Field("text", required=False),
         },
     ),
     "partnerships:checkin_record": Form(
@@ -753,6 +765,47 @@ FORMS: dict[str, Form] = {
         fields={"name": Field("text", required=False), "preferred_language": Field("choice")},
     ),
     "accounts:invitation_accept": Form(personas=SIGNED_IN, empty=ANY),
+    # --- Notifications
+    # Marking read ignores what it does not understand and goes back to the list.
+    "notifications:mark_read": Form(
+        personas=SIGNED_IN,
+        empty=ANY,
+        lenient=True,
+        hostile_by=("beneficiary",),
+        valid=lambda s: {"notification": "1"},
+        fields={"notification": Field("number", required=False)},
+    ),
+    "notifications:preferences": Form(
+        personas=SIGNED_IN,
+        hostile_by=("beneficiary",),
+        valid=lambda s: {
+            "checkin_due__app": "immediately",
+            "checkin_due__email": "daily",
+            "reminder_days": ["3", "0"],
+            **{
+                f"{kind}__{channel}": "immediately"
+                for kind in ("comment_answered", "need_updated", "stage_changed")
+                for channel in ("app", "email")
+            },
+            **{
+                f"{kind}__{channel}": "never"
+                for kind in ("partner_invited", "survey_open")
+                for channel in ("app", "email")
+            },
+        },
+        fields={
+            "checkin_due__email": Field("choice"),
+            "stage_changed__app": Field("choice"),
+            "reminder_days": Field("multi", required=False),
+        },
+    ),
+    "notifications:calendar_reset": Form(personas=SIGNED_IN, empty=ANY),
+    # The signed token is the permission: a one-click unsubscribe has no fields.
+    "notifications:unsubscribe": Form(
+        personas=SIGNED_IN,
+        empty=ANY,
+        kwargs=lambda s: {"token": unsubscribe_token(s.world.city_staff.pk, "checkin_due")},
+    ),
     # Site staff review a city that registered itself; to anyone else these are 404.
     "accounts:organization_approve": Form(
         personas=("site_staff",), empty=ANY, kwargs=_pending_city

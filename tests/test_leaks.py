@@ -283,12 +283,15 @@ def _own_ids(scene: Scene, persona: str) -> dict[str, dict[str, Any]]:
 # The invitation's token is the credential: whoever holds it was sent it, and the page shows
 # them the partnership they are invited to. A token nobody was sent is a 404 (tests/beneficiaries).
 SENT_TO_THE_INVITEE = {"beneficiaries:invitation_accept"}
+# A private calendar feed's address is its owner's credential, like the token above; what
+# each feed holds is tested in tests/notifications/test_views.py.
+PRIVATE_FEEDS = {"notifications:calendar_feed"}
 
 
 def _urls(scene: Scene, persona: str) -> list[str]:
     urls: set[str] = set()
     for route in all_routes():
-        if route.is_admin or route.key in SENT_TO_THE_INVITEE:
+        if route.is_admin or route.key in SENT_TO_THE_INVITEE | PRIVATE_FEEDS:
             continue
         entry = EXPECTED[route.key]
         bundles: list[Bundle] = [scene.mine, scene.theirs]

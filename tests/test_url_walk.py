@@ -28,6 +28,8 @@ from django.utils import timezone, translation
 import config.urls
 from accounts.models import Invitation, Membership, Organization
 from beneficiaries.models import Comment, ParticipantInvitation
+from beneficiaries.models import ParticipantInvitation
+from notifications.services import subscriber_for, unsubscribe_token
 from partnerships.models import Partner, Partnership, PlanSection, PlanVersion, Responsibility
 from tests import factories as f
 from tests.conftest import PERSONAS, World
@@ -254,6 +256,20 @@ EXPECTED: dict[str, Entry] = {
     "accounts:organizations": fixed(SIGNED_IN),
     "accounts:organization_create": fixed(SIGNED_IN),
     "accounts:profile": fixed(SIGNED_IN),
+    # --- Notifications: a person's own; the calendar feed and unsubscribe links carry
+    # their secret in the address, so whoever holds it gets the page.
+    "notifications:list": fixed(SIGNED_IN),
+    "notifications:mark_read": fixed(each(405, anonymous=LOGIN)),
+    "notifications:preferences": fixed(SIGNED_IN),
+    "notifications:calendar_reset": fixed(each(405, anonymous=LOGIN)),
+    "notifications:calendar_feed": fixed(
+        PUBLIC,
+        lambda s: {"token": subscriber_for(s.world.city_staff).calendar_token},
+    ),
+    "notifications:unsubscribe": fixed(
+        PUBLIC, lambda s: {"token": unsubscribe_token(s.world.city_staff.pk, "checkin_due")}
+    ),
+    "notifications:partnership_next_checkin": on_partnership(SECTION),
     # The invitation reads as one to a visitor too, with ways to sign up or log in.
     "accounts:invitation_accept": fixed(PUBLIC, lambda s: {"token": s.invitation.token}),
     # Reviewing the cities that registered themselves: site staff only (none of these).
@@ -424,6 +440,7 @@ EXPECTED: dict[str, Entry] = {
     "health:portfolio": fixed(
         each(404, city_staff=200, city_admin=200, other_city_staff=200, anonymous=LOGIN)
     ),
+    "partnerships:checkin_move": on_partnership(CONTRIBUTE, lambda b: {"checkin_pk": b.checkin.pk}),
     "partnerships:indicator_edit": on_partnership(
         CONTRIBUTE, lambda b: {"indicator_pk": b.indicator.pk}
     ),
@@ -643,6 +660,9 @@ READ_ONLY = frozenset(
         "health:portfolio",
         "developers:index",
         "developers:webhook",
+        "notifications:list",
+        "notifications:calendar_feed",
+        "notifications:partnership_next_checkin",
     }
 )
 # Django's and allauth's own views: theirs to decide.

@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "accounts.context_processors.navigation",
                 "partnerships.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     }
@@ -209,7 +210,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "api.tasks.idempotency_keys_purge_task",
         "schedule": 60 * 60,
     },
+    # Every five minutes: reminders, digests and notifications that are due, found in the
+    # database (never by long countdowns), and sent exactly once (notifications/services.py).
+    "notifications-sweep": {
+        "task": "notifications.tasks.notifications_sweep_task",
+        "schedule": 5 * 60,
+    },
 }
+# Seconds a worker holds the notifications it claimed (longer than any batch takes).
+TANDEM_NOTIFICATIONS_LEASE = float(os.environ.get("TANDEM_NOTIFICATIONS_LEASE", "300"))
+# How many dispatches a worker claims at a time.
+TANDEM_NOTIFICATIONS_BATCH = int(os.environ.get("TANDEM_NOTIFICATIONS_BATCH", "500"))
 
 # --- Sessions live in the database, never only in Redis --------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -13,7 +13,13 @@ One import surface: ``from partnerships import services``; the modules split
 the functions by subject.
 """
 
-from partnerships.services.checkins import checkin_ensure_next, checkin_record, checkin_schedule
+from partnerships.services.checkins import (
+    checkin_ensure_next,
+    checkin_move,
+    checkin_record,
+    checkin_schedule,
+    checkins_ensure_next_bulk,
+)
 from partnerships.services.evidence import (
     NewMeasurement,
     RowErrors,
@@ -57,8 +63,10 @@ __all__ = [
     "NewOrganization",
     "RowErrors",
     "checkin_ensure_next",
+    "checkin_move",
     "checkin_record",
     "checkin_schedule",
+    "checkins_ensure_next_bulk",
     "experiment_close",
     "experiment_start",
     "indicator_create",

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from datetime import time as dt_time
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Organization
 from core.history import attribute
 from core.versioning import save_versioned
 from partnerships import permissions as perms
 from partnerships.events import Action
-from partnerships.models import CheckIn, Partnership
+from partnerships.models import CheckIn, Partnership, PartnershipQuerySet
 from partnerships.services._common import (
     moment,
     not_in_future,
@@ -50,6 +53,21 @@ def checkin_ensure_next(*, partnership: Partnership, at: datetime | None = None)
         return _schedule_next(partnership, at=at)
 
 
+def _next_due(
+    partnership: Partnership, last: tuple[date | None, date] | None, today: date
+) -> date | None:
+    """The date the next check-in falls due: a cadence after the last one (or the start)."""
+    base = (last[0] or last[1]) if last else max(partnership.start_date, today)
+    try:
+        due = base + partnership.cadence_interval()
+    except OverflowError:
+        # A date stored before dates were bounded, at the end of the calendar: nothing follows.
+        return None
+    if due < today:
+        due = today + partnership.cadence_interval()
+    return due
+
+
 def _schedule_next(partnership: Partnership, *, at: datetime | None) -> CheckIn | None:
     today = timezone.localdate(moment(at))
     if partnership.checkins.filter(status=CheckIn.Status.SCHEDULED).exists():
@@ -60,22 +78,87 @@ def _schedule_next(partnership: Partnership, *, at: datetime | None) -> CheckIn 
         .values_list("held_on", "due_date")
         .first()
     )
-    base = (last[0] or last[1]) if last else max(partnership.start_date, today)
-    try:
-        due = base + partnership.cadence_interval()
-    except OverflowError:
-        # A date stored before dates were bounded, at the end of the calendar: nothing follows.
+    due = _next_due(partnership, last, today)
+    if due is None:
         return None
-    if due < today:
-        due = today + partnership.cadence_interval()
     checkin = attribute(CheckIn(partnership=partnership, due_date=due), None, at)
     checkin.save()
     return checkin
 
 
+def _missing_a_checkin() -> PartnershipQuerySet:
+    scheduled = CheckIn.objects.filter(partnership=OuterRef("pk"), status=CheckIn.Status.SCHEDULED)
+    return (
+        Partnership.objects.active()
+        .exclude(status=Partnership.Status.CLOSED)
+        .filter(~Exists(scheduled))
+    )
+
+
+def checkins_ensure_next_bulk(
+    *, after_pk: int = 0, limit: int = 500, at: datetime | None = None
+) -> tuple[int, int | None]:
+    """The sweep's step: the next ``limit`` partnerships (by id, after ``after_pk``) that lack
+    a scheduled check-in get one, in a fixed number of statements whatever their number.
+
+    Returns how many were scheduled and the last id looked at (None when none was left).
+    The partnership rows are locked first, then read again, so a check-in recorded at the
+    same moment (whose ``checkin_ensure_next`` takes the same lock) is seen, never doubled.
+    """
+    now = moment(at)
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        ids = list(
+            _missing_a_checkin()
+            .filter(pk__gt=after_pk)
+            .order_by("pk")
+            .select_for_update(of=("self",))
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return 0, None
+        last_recorded = (
+            CheckIn.objects.filter(partnership=OuterRef("pk"))
+            .exclude(status=CheckIn.Status.SCHEDULED)
+            .order_by("-due_date")
+        )
+        # Read again under the lock: each statement sees what committed before it began.
+        partnerships = (
+            _missing_a_checkin()
+            .filter(pk__in=ids)
+            .only("pk", "start_date", "cadence")
+            .annotate(
+                last_held_on=Subquery(last_recorded.values("held_on")[:1]),
+                last_due_date=Subquery(last_recorded.values("due_date")[:1]),
+            )
+        )
+        new: list[CheckIn] = []
+        for partnership in partnerships:
+            last_due = partnership.last_due_date
+            last = (partnership.last_held_on, last_due) if last_due else None
+            due = _next_due(partnership, last, today)
+            if due is not None:
+                new.append(CheckIn(partnership_id=partnership.pk, due_date=due))
+        bulk_create_with_history(new, CheckIn, default_date=now)
+    return len(new), ids[-1]
+
+
+def _clean_place(place: str) -> str:
+    place = place.strip()
+    if len(place) > 200:
+        raise ValidationError({"place": _("Keep the place under 200 characters.")})
+    return place
+
+
 @transaction.atomic
 def checkin_schedule(
-    *, actor: User, partnership: Partnership, due_date: date, at: datetime | None = None
+    *,
+    actor: User,
+    partnership: Partnership,
+    due_date: date,
+    time: dt_time | None = None,
+    place: str = "",
+    at: datetime | None = None,
 ) -> CheckIn:
     now = moment(at)
     today = timezone.localdate(now)
@@ -85,14 +168,63 @@ def checkin_schedule(
     not_too_far_ahead(due_date, "due_date", today=today)
     if partnership.checkins.filter(status=CheckIn.Status.SCHEDULED, due_date=due_date).exists():
         raise ValidationError({"due_date": _("A check-in is already scheduled on this date.")})
-    checkin = attribute(CheckIn(partnership=partnership, due_date=due_date), actor, at)
+    checkin = attribute(
+        CheckIn(partnership=partnership, due_date=due_date, time=time, place=_clean_place(place)),
+        actor,
+        at,
+    )
     checkin.save()
     record(
         partnership,
         actor,
         Action.CHECKIN_SCHEDULED,
         target=checkin,
-        data={"due_date": due_date},
+        data={"due_date": due_date, "time": time.isoformat("minutes") if time else None},
+        at=now,
+    )
+    return checkin
+
+
+@transaction.atomic
+def checkin_move(
+    *,
+    actor: User,
+    checkin: CheckIn,
+    due_date: date,
+    time: dt_time | None = None,
+    place: str = "",
+    at: datetime | None = None,
+) -> CheckIn:
+    """Moves a scheduled check-in to another date, time or place; calendars follow."""
+    now = moment(at)
+    today = timezone.localdate(now)
+    partnership = checkin.partnership
+    require(perms.can_contribute(actor, partnership))
+    checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+    if checkin.status != CheckIn.Status.SCHEDULED:
+        raise ValidationError(_("This check-in has already been recorded."))
+    if due_date < today:
+        raise ValidationError({"due_date": _("Choose today or a later date.")})
+    not_too_far_ahead(due_date, "due_date", today=today)
+    if (
+        partnership.checkins.filter(status=CheckIn.Status.SCHEDULED, due_date=due_date)
+        .exclude(pk=checkin.pk)
+        .exists()
+    ):
+        raise ValidationError({"due_date": _("A check-in is already scheduled on this date.")})
+    place = _clean_place(place)
+    if (checkin.due_date, checkin.time, checkin.place) == (due_date, time, place):
+        return checkin
+    moved_from = checkin.due_date
+    checkin.due_date, checkin.time, checkin.place = due_date, time, place
+    checkin.sequence += 1
+    attribute(checkin, actor, at).save()
+    record(
+        partnership,
+        actor,
+        Action.CHECKIN_MOVED,
+        target=checkin,
+        data={"from": moved_from, "due_date": due_date},
         at=now,
     )
     return checkin

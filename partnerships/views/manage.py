@@ -31,6 +31,7 @@ from core.http import AuthenticatedHttpRequest
 from partnerships import permissions as perms
 from partnerships import services
 from partnerships.forms import (
+    CheckInMoveForm,
     CheckInScheduleForm,
     ExperimentCloseForm,
     ExperimentStartForm,
@@ -49,7 +50,7 @@ from partnerships.forms import (
     ResponsibilityEditForm,
     StageMoveForm,
 )
-from partnerships.models import Measurement, Partnership, ProgressUpdate
+from partnerships.models import CheckIn, Measurement, Partnership, ProgressUpdate
 from partnerships.services.evidence import INDICATOR_FIELDS
 
 TEMPLATE_DIR = "partnerships/manage"
@@ -411,6 +412,28 @@ def checkin_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         % {"cadence": partnership.get_cadence_display().lower()},
         submit=_("Schedule"),
         done=_("The check-in has been scheduled."),
+    )
+
+
+@login_required
+@require_GET_or_POST
+def checkin_move(request: AuthenticatedHttpRequest, pk: int, checkin_pk: int) -> HttpResponse:
+    partnership = perms.get_visible_partnership_or_404(request.user, pk)
+    checkin = get_object_or_404(
+        partnership.checkins, pk=checkin_pk, status=CheckIn.Status.SCHEDULED
+    )
+    if not perms.can_contribute(request.user, partnership):
+        raise PermissionDenied
+    return _manage_page(
+        request,
+        partnership,
+        bind(request, CheckInMoveForm, checkin=checkin),
+        partial(services.checkin_move, checkin=checkin),
+        back="checkins",
+        title=_("Move the check-in"),
+        intro=_("The partners' calendars show the new date, time and place."),
+        submit=_("Move"),
+        done=_("The check-in has been moved."),
     )
 
 

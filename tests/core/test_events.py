@@ -58,6 +58,7 @@ def _samples(world: World) -> dict[str, dict[str, Any]]:
         Action.RESPONSIBILITY_ADDED: {"description": "Cook", "organization_id": 1},
         Action.RESPONSIBILITY_UPDATED: {"description": "Cook", "status": ["open", "done"]},
         Action.PLAN_PUBLISHED: {"number": 2, "sections": 3},
+        Action.CHECKIN_MOVED: {"from": "2026-11-25", "due_date": "2026-11-27"},
         Action.CHECKIN_SCHEDULED: {"due_date": "2026-11-25"},
         Action.CHECKIN_RECORDED: {"held": True, "held_on": "2026-11-25", "due_date": "2026-11-25"},
         Action.PROGRESS_LOGGED: {"excerpt": "Forty lunches"},
@@ -129,6 +130,10 @@ def _samples(world: World) -> dict[str, dict[str, Any]]:
             "organization": 1,
         },
         BeneficiariesAction.CHECKIN_ATTENDANCE_RECORDED: {"checkin": 1, "participants": 2},
+        "notifications.preferences.updated": {"changed": 2},
+        "notifications.unsubscribed": {"kind": "checkin_due"},
+        "notifications.calendar.reset": {},
+        "notifications.dispatch.resolved": {"resend": True},
     }
 
 
