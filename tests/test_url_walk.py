@@ -28,7 +28,6 @@ from django.utils import timezone, translation
 import config.urls
 from accounts.models import Invitation, Membership, Organization
 from beneficiaries.models import Comment, ParticipantInvitation
-from beneficiaries.models import ParticipantInvitation
 from notifications.services import subscriber_for, unsubscribe_token
 from partnerships.models import Partner, Partnership, PlanSection, PlanVersion, Responsibility
 from tests import factories as f
