@@ -40,7 +40,7 @@ MO_PATH = PO_PATH.with_suffix(".mo")
 IGNORED_DIRS = {".venv", "bench", "staticfiles", "node_modules", "__pycache__", "locale"}
 
 # Strings that read the same in both languages.
-SAME_IN_BOTH = {"Tandem", "ID", "Plan", "Title (A–Z)", "Title (Z–A)"}
+SAME_IN_BOTH = {"Tandem", "ID", "Plan", "Title (A–Z)", "Title (Z–A)", "API"}
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|%[sdifr]")
 

@@ -37,30 +37,38 @@ class CitiesScene:
 
 
 def cities_scene(scene: Any) -> CitiesScene:
-    """Built the first time a URL of the walk asks for it, then kept on the scene."""
+    """Built the first time a URL of the walk asks for it, then kept on the scene.
+
+    The phone walk's scene is made from the demo (``world`` holds only its city and
+    enterprise): what the demo already has is kept, the rest is added.
+    """
     made = getattr(scene, "_cities", None)
     if made is not None:
         return made
     world = scene.world
-    city = world.city
-    PointOfContact.objects.create(city=city, person=world.city_staff, how_to_reach="Tuesdays")
-    Offer.objects.create(
-        organization=world.enterprise, who_we_are="Cooks", value="Meals", needs="A kitchen"
+    city, enterprise = world.city, world.enterprise
+    other = getattr(world, "outsider_org", None) or f.OrganizationFactory(name="Other Ventures")
+    PointOfContact.objects.get_or_create(
+        city=city, defaults={"person": scene.membership.user, "how_to_reach": "Tuesdays"}
     )
-    statement = Statement.objects.create(city=city)
+    Offer.objects.get_or_create(
+        organization=enterprise,
+        defaults={"who_we_are": "Cooks", "value": "Meals", "needs": "A kitchen"},
+    )
+    statement, _created = Statement.objects.get_or_create(city=city)
     for order, key in enumerate(StatementSection.Key.values, start=1):
-        StatementSection.objects.create(statement=statement, key=key, order=order, body=key)
-    StatementVersion.objects.create(
-        statement=statement, number=1, sections={k: f"{k} 1" for k in StatementSection.Key.values}
-    )
-    StatementInvitation.objects.create(statement=statement, organization=world.enterprise)
+        StatementSection.objects.get_or_create(
+            statement=statement, key=key, defaults={"order": order, "body": f"Draft text {order}"}
+        )
+    if not statement.versions.exists():
+        StatementVersion.objects.create(
+            statement=statement,
+            number=1,
+            sections={k: f"Published text {n}" for n, k in enumerate(StatementSection.Key.values)},
+        )
+    StatementInvitation.objects.get_or_create(statement=statement, organization=enterprise)
     introduction = Introduction.objects.create(
-        city=city,
-        organization=world.outsider_org,
-        message="Hello",
-        who_we_are="Us",
-        value="Value",
-        needs="Needs",
+        city=city, organization=other, message="Hello", who_we_are="Us", value="V", needs="N"
     )
     experience = Experience.objects.create(
         city=city,
@@ -69,11 +77,9 @@ def cities_scene(scene: Any) -> CitiesScene:
         what_happened="Planted trees",
         what_was_learned="Ask early",
     )
-    network = f.OrganizationFactory(
-        name="Riverton Social Enterprise Network", kind=Organization.Kind.NETWORK
-    )
+    network = f.OrganizationFactory(name="Walk Network", kind=Organization.Kind.NETWORK)
     f.MembershipFactory(organization=network, role=Membership.Role.ADMIN)
-    member = NetworkMember.objects.create(network=network, organization=world.enterprise)
+    member = NetworkMember.objects.create(network=network, organization=enterprise)
     step = GettingStartedStep.objects.filter(audience="city").order_by("number").first()
     made = CitiesScene(
         introduction=introduction,

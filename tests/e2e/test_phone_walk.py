@@ -34,7 +34,16 @@ from tests.e2e.conftest import Console
 from tests.e2e.test_workspace_flows import assert_console_clean, log_in
 from tests.test_url_walk import Bundle, Scene, _expected, _url, all_routes
 
-seed_playbook = import_module("playbook.migrations.0002_seed_playbook_content").load_content
+seed_practices = import_module("playbook.migrations.0002_seed_playbook_content").load_content
+seed_steps_and_stories = import_module(
+    "playbook.migrations.0004_seed_steps_and_stories"
+).load_content
+
+
+def seed_playbook(apps: object, schema_editor: None) -> None:
+    seed_practices(apps, schema_editor)
+    seed_steps_and_stories(apps, schema_editor)
+
 
 WIDTH, HEIGHT = 360, 740
 # The site header and the section tabs end above this line of the first screen.
