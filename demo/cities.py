@@ -12,7 +12,7 @@ from accounts.models import Organization
 from cities import services
 from cities.models import Introduction
 from demo.replay import World
-from playbook.models import GettingStartedStep
+from playbook.models import GettingStartedStep, ModelPathway
 
 NETWORK = "Riverton Social Enterprise Network"
 
@@ -187,6 +187,7 @@ def load(world: World) -> bool:
         title="Meals at the new community centre",
         goal="Three shared meals a week at the community centre by next spring",
         problem_statement="Older residents around the new centre eat alone most days.",
+        pathway=ModelPathway.objects.get(slug="improve-services"),
         at=world.moment(-70),
     )
 
