@@ -12,11 +12,12 @@ from typing import Literal
 Kind = Literal["same", "added", "removed"]
 Piece = tuple[Kind, str]
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\S+\s*|\s+")
 
 
 def text_diff(old: str, new: str) -> list[Piece]:
-    """``new`` compared with ``old``, as runs of kept, added and removed text."""
+    """``new`` compared with ``old``, as runs of kept, added and removed text: a word
+    carries the spaces after it, so a changed phrase reads as one run."""
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
     pieces: list[Piece] = []
     for op, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():

@@ -197,3 +197,23 @@ def test_public_pages_stay_under_30_kb_compressed(world: World, client: Client, 
     }.get(name) or reverse(name)
 
     assert _weight(client, url) < LIMIT
+
+
+def test_the_organization_page_shows_its_getting_started_progress(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    staff = client_as("city_staff")
+    url = reverse("cities:checklist_item", args=[world.city.slug, "city-yes-culture"])
+    response = staff.post(
+        url, {"done": "on", "note": "The mayor said yes", "expected_version": "1"}
+    )
+    assert response.status_code == 302
+
+    page = staff.get(reverse("accounts:organization_detail", args=[world.city.pk])).content
+    assert "1 of 8 steps done." in page.decode()
+    checklist = staff.get(reverse("cities:checklist", args=[world.city.slug])).content.decode()
+    assert "The mayor said yes" in checklist
+    entrepreneur_page = client_as("entrepreneur").get(
+        reverse("accounts:organization_detail", args=[world.enterprise.pk])
+    )
+    assert "0 of 7 steps done." in entrepreneur_page.content.decode()
