@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.test_bad_input import FORMS, _changed, _client, _state
-from tests.test_bad_input import scene as scene  # noqa: F401  (the fixture, as bad input builds it)
+# The scene fixture, as the bad-input walk builds it.
+from tests.test_bad_input import scene as scene
 from tests.test_url_walk import Scene
 
 CITY_FORMS = sorted(key for key in FORMS if key.startswith("cities:"))
@@ -15,7 +16,7 @@ CITY_FORMS = sorted(key for key in FORMS if key.startswith("cities:"))
 @pytest.mark.parametrize("key", CITY_FORMS)
 @pytest.mark.parametrize("persona", ["other_city_staff", "anonymous"])
 def test_a_valid_post_from_outside_the_city_changes_nothing(
-    key: str, persona: str, scene: Scene  # noqa: F811
+    key: str, persona: str, scene: Scene
 ) -> None:
     form = FORMS[key]
     url, data = form.url(key, scene), form.valid(scene)
