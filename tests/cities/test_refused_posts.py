@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_bad_input import FORMS, _changed, _client, _state
+
 # The scene fixture, as the bad-input walk builds it.
 from tests.test_bad_input import scene as scene
 from tests.test_url_walk import Scene
