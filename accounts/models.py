@@ -180,6 +180,8 @@ class Organization(models.Model):
         SOCIAL_ENTERPRISE = "social_enterprise", _("Social enterprise")
         COMMUNITY_GROUP = "community_group", _("Community group")
         FUNDER = "funder", _("Funder")
+        # Social enterprises of a city speaking with one voice (cities.NetworkMember).
+        NETWORK = "network", _("Network of social enterprises")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):

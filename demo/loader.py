@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from demo import cities as demo_cities
 from demo import voices
 from demo.health import load_health
 from demo.notifications import load_notifications
@@ -47,6 +48,7 @@ def load(*, now: datetime | None = None) -> Result:
             story.replay()
             result.partnerships_created.append(story.spec["title"])
         voices.load(world)
+        demo_cities.load(world)
         load_health(world, list(Partnership.objects.filter(title__in=result.partnerships_created)))
         load_notifications(world)
     return result

@@ -126,3 +126,64 @@ class SurveyStatement(Translated):
 
     def is_asked_of(self, group: str) -> bool:
         return self.asked_of in (self.Asked.EVERYONE, group)
+
+
+class GettingStartedStep(Translated):
+    """One of the first steps the playbook recommends, to a city or to a social enterprise.
+
+    ``signal`` names what Tandem can see happen for the step, if anything: the cities room
+    ticks the step itself when it does (``cities.receivers``).
+    """
+
+    class Audience(models.TextChoices):
+        CITY = "city", _("City leaders")
+        ENTREPRENEUR = "entrepreneur", _("Social entrepreneurs")
+
+    class Signal(models.TextChoices):
+        NONE = "", _("Ticked by hand")
+        POINT_OF_CONTACT = "point_of_contact", _("A point of contact is named")
+        STATEMENT_PUBLISHED = "statement_published", _("An engagement statement is published")
+        NEED_STATED = "need_stated", _("A first financial need is stated")
+        BENEFICIARY_INVITED = "beneficiary_invited", _("A first beneficiary is invited")
+
+    audience = models.CharField(max_length=16, choices=Audience.choices)
+    number = models.PositiveSmallIntegerField()
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=100)
+    description = models.TextField()
+    signal = models.CharField(max_length=32, choices=Signal.choices, blank=True, default="")
+
+    class Meta:
+        ordering = ["audience", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["audience", "number"], name="unique_step_number"),
+        ]
+        verbose_name = _("getting-started step")
+        verbose_name_plural = _("getting-started steps")
+
+    def __str__(self) -> str:
+        return self.tr("title")
+
+
+class Story(Translated):
+    """A case from the playbook's research, told in our words, tied to what it illustrates."""
+
+    slug = models.SlugField(unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=150)
+    place = models.CharField(max_length=100)
+    summary = models.TextField()
+    body = models.TextField(help_text="Paragraphs separated by a blank line.")
+    practices = models.ManyToManyField(Practice, related_name="stories", blank=True)
+    pathways = models.ManyToManyField(ModelPathway, related_name="stories", blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+
+    def __str__(self) -> str:
+        return self.tr("title")
+
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.tr("body").split("\n\n") if p.strip()]

@@ -34,6 +34,7 @@ from notifications.services import unsubscribe_token
 from partnerships.models import CheckIn, Partnership
 from playbook.models import Practice, Stage
 from tests import factories as f
+from tests.cities.world import cities_scene
 from tests.conftest import PERSONAS, World
 from tests.test_url_walk import EXPECTED, Scene, _bundle, all_routes, invited_partner
 
@@ -251,6 +252,11 @@ def _held_checkin(scene: Scene) -> CheckIn:
 
 def _participant(scene: Scene) -> int:
     return scene.mine.partnership.participants.values_list("pk", flat=True)[0]
+
+
+def _not_mine(scene: Scene) -> list[int]:
+    """Organizations the entrepreneur does not act for: another enterprise, a city."""
+    return [scene.world.outsider_org.pk, scene.world.city.pk]
 
 
 def _site_staff() -> Any:
@@ -700,6 +706,113 @@ FORMS: dict[str, Form] = {
         fields={"organization": Field("choice")},
         hostile_by=("entrepreneur",),
     ),
+    # --- The cities room (tests/cities/world.py)
+    "cities:contact": Form(
+        personas=("city_admin",),
+        valid=lambda s: {"person": str(s.world.city_staff.pk), "expected_version": "1"},
+        fields={"person": Field("id", foreign=_other_people), "how_to_reach": Field("text")},
+    ),
+    "cities:introduce": Form(
+        personas=("entrepreneur",),
+        valid=lambda s: {"organization": str(s.world.enterprise.pk), "message": "Hello"},
+        fields={"organization": Field("id", foreign=_not_mine), "message": Field("text")},
+    ),
+    "cities:introduction_status": Form(
+        personas=MANAGERS,
+        hostile_by=("city_staff",),
+        valid=lambda s: {
+            "status": "talking",
+            "expected_version": str(cities_scene(s).introduction.version),
+        },
+        fields={"status": Field("choice"), "reason": Field("text", required=False)},
+    ),
+    "cities:introduction_note": Form(
+        personas=MANAGERS,
+        hostile_by=("city_staff",),
+        valid=lambda s: {"text": "Call them back"},
+        fields={"text": Field("text")},
+    ),
+    "cities:introduction_open": Form(
+        personas=MANAGERS,
+        hostile_by=("city_staff",),
+        valid=lambda s: {"title": "Meals", "goal": "Fewer alone", "problem_statement": "Alone"},
+        fields={"title": Field("text"), "pathway": Field("id", required=False)},
+    ),
+    "cities:experiences": Form(
+        personas=MANAGERS,
+        hostile_by=("city_staff",),
+        valid=lambda s: {
+            "department": "Parks",
+            "organization_name": "Trees",
+            "what_happened": "Planted",
+            "what_was_learned": "Water",
+        },
+        fields={"department": Field("text"), "what_happened": Field("text")},
+    ),
+    "cities:experience_edit": Form(
+        personas=MANAGERS,
+        hostile_by=("city_staff",),
+        valid=lambda s: {
+            "department": "Parks",
+            "organization_name": "Trees",
+            "what_happened": "Planted",
+            "what_was_learned": "Water",
+            "expected_version": str(cities_scene(s).experience.version),
+        },
+        fields={"what_was_learned": Field("text"), "expected_version": Field("number")},
+    ),
+    "cities:statement_section": Form(
+        personas=MANAGERS,
+        hostile_by=("city_staff",),
+        valid=lambda s: {"body": "Why we build relationships", "expected_version": "1"},
+        fields={"body": Field("text", required=False)},
+    ),
+    "cities:statement_invite": Form(
+        personas=MANAGERS,
+        hostile_by=("city_staff",),
+        valid=lambda s: {"organization": str(s.world.outsider_org.pk)},
+        fields={"organization": Field("id", foreign=lambda s: [s.world.other_city.pk])},
+    ),
+    "cities:statement_comment": Form(
+        personas=("entrepreneur",),
+        valid=lambda s: {"organization": str(s.world.enterprise.pk), "text": "Say more"},
+        fields={"organization": Field("id", foreign=_not_mine), "text": Field("text")},
+    ),
+    "cities:statement_endorse": Form(
+        personas=("entrepreneur",),
+        valid=lambda s: {"organization": str(s.world.enterprise.pk)},
+        fields={"organization": Field("id", foreign=_not_mine)},
+    ),
+    "cities:statement_publish": Form(
+        personas=("city_admin",),
+        valid=lambda s: {"change_note": "Clearer"},
+        fields={"change_note": Field("text", required=False)},
+    ),
+    "cities:story_add": Form(
+        personas=MANAGERS,
+        hostile_by=("city_staff",),
+        valid=lambda s: {"title": "Our meals", "body": "We listened."},
+        fields={"title": Field("text"), "practices": Field("ids", required=False)},
+    ),
+    "cities:offer": Form(
+        personas=("entrepreneur",),
+        valid=lambda s: {
+            "who_we_are": "Cooks",
+            "value": "Meals",
+            "needs": "A kitchen",
+            "expected_version": "1",
+        },
+        fields={"who_we_are": Field("text"), "beneficiaries": Field("text", required=False)},
+    ),
+    "cities:checklist_item": Form(
+        personas=MANAGERS,
+        hostile_by=("city_staff",),
+        valid=lambda s: {"done": "on", "expected_version": "1"},
+        fields={"note": Field("text", required=False), "evidence_url": Field("text")},
+    ),
+    # Only the network's administrator (no persona) manages it: its members' people are refused.
+    "cities:network_member_add": Form(personas=("entrepreneur",), rejected=403),
+    "cities:network_member_remove": Form(personas=("entrepreneur",), rejected=403),
     "partnerships:indicator_edit": Form(
         personas=CONTRIBUTORS,
         valid=lambda s: {
@@ -947,6 +1060,7 @@ OUR_APPS = (
     "partnerships",
     "beneficiaries",
     "health",
+    "cities",
     "playbook",
     "api",
     "account",
@@ -1310,6 +1424,10 @@ def test_the_valid_submission_of_each_form_is_accepted(key: str, scene: Scene) -
 # A form of one choice answers with one message at the top of the page.
 EMPTY_MESSAGE = {
     "health:survey": "Answer at least one statement, or write a remark.",
+    # Every field of these edits may be empty: the missing version is what is said.
+    "cities:statement_section": "This page was out of date and nothing was saved",
+    "cities:checklist_item": "This page was out of date and nothing was saved",
+    "cities:statement_publish": "Say in a sentence what changed.",
     "accounts:membership_role": "Choose one of the listed roles.",
     # A button without fields: its one message is why this person cannot accept.
     "beneficiaries:invitation_accept": "This invitation was sent to a different e-mail address.",

@@ -564,3 +564,102 @@ def test_every_link_on_a_partnership_page_opens_for_the_person_it_is_shown_to(
         if status in (403, 404):
             closed[target] = status
     assert closed == {}
+
+
+# --- A city's own playbook ---------------------------------------------------------------------
+# Riverton's draft statement, its register of experiences, its notes on introductions and the
+# comments on its draft stay with the city (and, for the draft, the organizations it invited).
+
+CITY_MARKERS = {
+    "draft section": "QZX-DRAFT-9001",
+    "register department": "QZX-REGISTER-9002",
+    "register lesson": "QZX-REGISTER-9003",
+    "introduction note": "QZX-NOTE-9004",
+    "draft comment": "QZX-COMMENT-9005",
+}
+# What an invited organization's people may read: the draft and its comments.
+DRAFT_ONLY = {"draft section", "draft comment"}
+
+
+def _plant_city(scene: Scene) -> None:
+    from cities import services as city_services
+    from tests.cities.world import cities_scene
+
+    made = cities_scene(scene)
+    world = scene.world
+    city_services.statement_section_edit(
+        actor=world.city_staff, city=world.city, key="why", body=CITY_MARKERS["draft section"]
+    )
+    city_services.experience_record(
+        actor=world.city_staff,
+        city=world.city,
+        department=CITY_MARKERS["register department"],
+        organization_name="Green Hands",
+        what_happened="Planted trees",
+        what_was_learned=CITY_MARKERS["register lesson"],
+    )
+    city_services.introduction_note(
+        actor=world.city_staff,
+        introduction=made.introduction,
+        text=CITY_MARKERS["introduction note"],
+    )
+    city_services.statement_comment(
+        actor=world.entrepreneur,
+        section=world.city.statement.sections.get(key="why"),
+        organization=world.enterprise,
+        text=CITY_MARKERS["draft comment"],
+    )
+
+
+def _city_urls(scene: Scene, persona: str) -> list[str]:
+    """Every URL of the walk, and the cities' ones again with the other city's short name."""
+    # The entrepreneur sees its own organization's pages: it opens the outsider's with them.
+    urls = set(_urls(scene, "outsider" if persona == "entrepreneur" else persona))
+    for route in all_routes():
+        if not route.key.startswith("cities:"):
+            continue
+        kwargs = EXPECTED[route.key].kwargs(scene)
+        if kwargs.get("slug") == scene.world.city.slug:
+            urls.add(reverse(route.key, kwargs={**kwargs, "slug": scene.world.other_city.slug}))
+    urls.add(reverse("cities:experiences", args=[scene.world.city.slug]) + "?q=QZX")
+    return sorted(urls)
+
+
+def test_the_city_markers_are_where_the_city_sees_them(planted: Planted, client_as) -> None:
+    _plant_city(planted.scene)
+    city = planted.scene.world.city
+    client = client_as("city_staff")
+    made = planted.scene._cities  # type: ignore[attr-defined]
+    pages = "".join(
+        _text(client.get(url))
+        for url in (
+            reverse("cities:statement_draft", args=[city.slug]),
+            reverse("cities:experiences", args=[city.slug]),
+            reverse("cities:introduction", args=[city.slug, made.introduction.pk]),
+        )
+    )
+    assert set(_found(pages, CITY_MARKERS, amount=False)) == set(CITY_MARKERS)
+
+
+@pytest.mark.parametrize(
+    "persona", ["other_city_staff", "outsider", "anonymous", "beneficiary", "entrepreneur"]
+)
+def test_a_draft_or_a_citys_register_never_reaches_another_city_or_the_public(
+    persona: str, planted: Planted
+) -> None:
+    _plant_city(planted.scene)
+    # The entrepreneur's organization is invited to the draft: only the rest is secret to it.
+    markers = {
+        label: marker
+        for label, marker in CITY_MARKERS.items()
+        if persona != "entrepreneur" or label not in DRAFT_ONLY
+    }
+    client = _client(planted.scene.world, persona)
+    leaks = []
+    for url in _city_urls(planted.scene, persona):
+        response = client.get(url)
+        found = _found(_text(response), markers, amount=False)
+        if found:
+            leaks.append(f"{url} ({response.status_code}) shows {found}")
+
+    assert not leaks, "\n".join(leaks)

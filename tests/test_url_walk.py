@@ -31,6 +31,7 @@ from beneficiaries.models import Comment, ParticipantInvitation
 from notifications.services import subscriber_for, unsubscribe_token
 from partnerships.models import Partner, Partnership, PlanSection, PlanVersion, Responsibility
 from tests import factories as f
+from tests.cities.world import cities_scene
 from tests.conftest import PERSONAS, World
 
 LOGIN = "login"
@@ -206,6 +207,28 @@ def _values(bundle: Bundle) -> Any:
     return version
 
 
+# The cities room: Riverton's own pages (tests/cities/world.py sets the scene).
+CITY_PAGE = each(404, city_staff=200, city_admin=200, anonymous=LOGIN)
+CITY_ADMIN_ONLY = each(404, city_staff=403, city_admin=200, anonymous=LOGIN)
+# Signed in with a social enterprise: the entrepreneur and the outsider.
+INTRODUCERS = each(404, entrepreneur=200, outsider=200, anonymous=LOGIN)
+# The entrepreneur's organization is invited to Riverton's draft and is in the network.
+STATEMENT_INVITEE = each(404, entrepreneur=200, anonymous=LOGIN)
+
+
+def _city(scene: Scene) -> dict[str, Any]:
+    cities_scene(scene)
+    return {"slug": scene.world.city.slug}
+
+
+def _introduction(scene: Scene) -> dict[str, Any]:
+    return {"slug": scene.world.city.slug, "pk": cities_scene(scene).introduction.pk}
+
+
+def _network(scene: Scene) -> dict[str, Any]:
+    return {"slug": cities_scene(scene).network.slug}
+
+
 KwargsBuilder = Callable[[Scene], dict[str, Any]]
 
 
@@ -251,6 +274,48 @@ EXPECTED: dict[str, Entry] = {
     "playbook:practices": fixed(PUBLIC),
     "playbook:pathways": fixed(PUBLIC),
     "playbook:pathway_detail": fixed(PUBLIC, lambda s: {"slug": s.pathway_slug}),
+    "playbook:stories": fixed(PUBLIC),
+    "playbook:story_detail": fixed(PUBLIC, lambda s: {"slug": "waste-pickers-peru"}),
+    # --- Cities: public pages, the city's own (404 to anyone else), its people's
+    "cities:list": fixed(PUBLIC),
+    "cities:public_partnerships": fixed(PUBLIC),
+    "cities:city": fixed(PUBLIC, lambda s: _city(s)),
+    "cities:statement_version": fixed(PUBLIC, lambda s: {**_city(s), "number": 1}),
+    "cities:introductions_sent": fixed(SIGNED_IN),
+    "cities:contact": fixed(CITY_ADMIN_ONLY, lambda s: _city(s)),
+    "cities:introduce": fixed(INTRODUCERS, lambda s: _city(s)),
+    "cities:inbox": fixed(CITY_PAGE, lambda s: _city(s)),
+    "cities:introduction": fixed(CITY_PAGE, lambda s: _introduction(s)),
+    "cities:introduction_status": fixed(CITY_PAGE, lambda s: _introduction(s)),
+    "cities:introduction_note": fixed(CITY_PAGE, lambda s: _introduction(s)),
+    "cities:introduction_open": fixed(CITY_PAGE, lambda s: _introduction(s)),
+    "cities:experiences": fixed(CITY_PAGE, lambda s: _city(s)),
+    "cities:experience_edit": fixed(
+        CITY_PAGE, lambda s: {**_city(s), "pk": cities_scene(s).experience.pk}
+    ),
+    "cities:statement_draft": fixed(
+        each(404, city_staff=200, city_admin=200, entrepreneur=200, anonymous=LOGIN),
+        lambda s: _city(s),
+    ),
+    "cities:statement_section": fixed(CITY_PAGE, lambda s: {**_city(s), "key": "why"}),
+    "cities:statement_comment": fixed(STATEMENT_INVITEE, lambda s: {**_city(s), "key": "why"}),
+    "cities:statement_endorse": fixed(STATEMENT_INVITEE, lambda s: _city(s)),
+    "cities:statement_invite": fixed(CITY_PAGE, lambda s: _city(s)),
+    "cities:statement_publish": fixed(CITY_ADMIN_ONLY, lambda s: _city(s)),
+    "cities:story_add": fixed(CITY_PAGE, lambda s: _city(s)),
+    "cities:offer": fixed(STATEMENT_INVITEE, lambda s: {"slug": s.world.enterprise.slug}),
+    "cities:checklist": fixed(CITY_PAGE, lambda s: _city(s)),
+    "cities:checklist_item": fixed(
+        CITY_PAGE, lambda s: {**_city(s), "step": cities_scene(s).city_step}
+    ),
+    "cities:network": fixed(STATEMENT_INVITEE, lambda s: _network(s)),
+    "cities:network_member_add": fixed(
+        each(404, entrepreneur=403, anonymous=LOGIN), lambda s: _network(s)
+    ),
+    "cities:network_member_remove": fixed(
+        each(404, entrepreneur=403, anonymous=LOGIN),
+        lambda s: {**_network(s), "pk": cities_scene(s).member.pk},
+    ),
     # --- Organizations (pk = the city; membership = city_staff's)
     "accounts:organizations": fixed(SIGNED_IN),
     "accounts:organization_create": fixed(SIGNED_IN),
@@ -632,6 +697,18 @@ READ_ONLY = frozenset(
         "playbook:practices",
         "playbook:pathways",
         "playbook:pathway_detail",
+        "playbook:stories",
+        "playbook:story_detail",
+        "cities:list",
+        "cities:public_partnerships",
+        "cities:city",
+        "cities:statement_version",
+        "cities:introductions_sent",
+        "cities:inbox",
+        "cities:introduction",
+        "cities:statement_draft",
+        "cities:checklist",
+        "cities:network",
         "accounts:organizations",
         "accounts:organization_detail",
         "partnerships:dashboard",

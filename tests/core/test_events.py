@@ -14,6 +14,7 @@ from django.utils import translation
 from accounts.events import Action as AccountsAction
 from accounts.models import Membership
 from beneficiaries.events import Action as BeneficiariesAction
+from cities.events import Action as CitiesAction
 from core.events import Actor, describe, event_committed, log_event, registered_actions
 from core.models import Event
 from partnerships import services
@@ -134,6 +135,24 @@ def _samples(world: World) -> dict[str, dict[str, Any]]:
         "notifications.unsubscribed": {"kind": "checkin_due"},
         "notifications.calendar.reset": {},
         "notifications.dispatch.resolved": {"resend": True},
+        CitiesAction.CONTACT_NAMED: {"person": world.city_staff.pk},
+        CitiesAction.OFFER_SAVED: {},
+        CitiesAction.INTRODUCTION_SENT: {"introduction": 1, "organization": "Acme"},
+        CitiesAction.INTRODUCTION_STATUS: {"introduction": 1, "from": "new", "to": "talking"},
+        CitiesAction.INTRODUCTION_NOTED: {"introduction": 1},
+        CitiesAction.INTRODUCTION_OPENED: {"introduction": 1, "partnership": 1},
+        CitiesAction.EXPERIENCE_RECORDED: {"department": "Parks"},
+        CitiesAction.EXPERIENCE_UPDATED: {"department": "Parks"},
+        CitiesAction.SECTION_EDITED: {"section": "why"},
+        CitiesAction.STATEMENT_INVITED: {"organization_id": 1, "organization": "Acme"},
+        CitiesAction.STATEMENT_COMMENTED: {"section": "why", "comment": 1},
+        CitiesAction.STATEMENT_ENDORSED: {"organization_id": 1, "organization": "Acme"},
+        CitiesAction.STATEMENT_PUBLISHED: {"number": 2},
+        CitiesAction.STEP_TICKED: {"step": "city-point-of-contact", "done": True},
+        CitiesAction.STEP_UPDATED: {"step": "city-point-of-contact", "done": False},
+        CitiesAction.NETWORK_MEMBER_ADDED: {"organization_id": 1, "organization": "Acme"},
+        CitiesAction.NETWORK_MEMBER_REMOVED: {"organization_id": 1, "organization": "Acme"},
+        CitiesAction.STORY_ADDED: {"story": 1},
     }
 
 

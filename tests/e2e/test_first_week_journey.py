@@ -27,7 +27,16 @@ from tests import factories as f
 from tests.e2e.conftest import TIMEOUT_MS, Console
 from tests.e2e.test_workspace_flows import assert_console_clean
 
-seed_playbook = import_module("playbook.migrations.0002_seed_playbook_content").load_content
+seed_practices = import_module("playbook.migrations.0002_seed_playbook_content").load_content
+seed_steps_and_stories = import_module(
+    "playbook.migrations.0006_seed_steps_and_stories"
+).load_content
+
+
+def seed_playbook(apps: object, schema_editor: None) -> None:
+    seed_practices(apps, schema_editor)
+    seed_steps_and_stories(apps, schema_editor)
+
 
 # The journey's budget (issue: a new city gets going on its own).
 MAX_FORMS = 12

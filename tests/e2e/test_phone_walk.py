@@ -34,8 +34,18 @@ from tests.e2e.conftest import Console
 from tests.e2e.test_workspace_flows import assert_console_clean, log_in
 from tests.test_url_walk import Bundle, Scene, _expected, _url, all_routes
 
-seed_playbook = import_module("playbook.migrations.0002_seed_playbook_content").load_content
+seed_practices = import_module("playbook.migrations.0002_seed_playbook_content").load_content
 seed_survey = import_module("playbook.migrations.0004_seed_survey_statements").load
+seed_steps_and_stories = import_module(
+    "playbook.migrations.0006_seed_steps_and_stories"
+).load_content
+
+
+def seed_playbook(apps: object, schema_editor: None) -> None:
+    seed_practices(apps, schema_editor)
+    seed_survey(apps, schema_editor)
+    seed_steps_and_stories(apps, schema_editor)
+
 
 WIDTH, HEIGHT = 360, 740
 # The site header and the section tabs end above this line of the first screen.
@@ -256,7 +266,6 @@ def test_every_page_fits_a_phone_for_the_demo_people_in_spanish_and_english(
     # The demo needs the playbook that migrations seed, which an earlier browser test's
     # flush may have emptied (under pytest-xdist, whichever ran before on this worker).
     seed_playbook(django_apps, None)
-    seed_survey(django_apps, None)
     call_command("load_demo", stdout=StringIO())
 
     problems = []
