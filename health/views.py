@@ -187,8 +187,8 @@ def _health_context(
     }
 
 
-@login_required
 @require_safe
+@login_required
 def partnership_health(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = _visible(request, pk)
     return render(request, "health/partnership_health.html", _health_context(request, partnership))
@@ -376,8 +376,8 @@ def values_agree(request: AuthenticatedHttpRequest, pk: int, version_pk: int) ->
     )
 
 
-@login_required
 @require_safe
+@login_required
 def portfolio(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The city's partnerships by practice health: the weakest practice of each, the
     distribution of bands per practice, and a filter for a concern in one practice."""
