@@ -18,3 +18,16 @@ if TYPE_CHECKING:
 
 def can_invite_participants(user: User, partnership: Partnership) -> bool:
     return partnership_perms.can_contribute(user, partnership)
+
+
+def can_schedule_trainings(user: User, partnership: Partnership) -> bool:
+    """The partners (city staff and partner organizations) teach; participants learn."""
+    return partnership_perms.can_contribute(user, partnership)
+
+
+def can_sign_up_for_trainings(user: User, partnership: Partnership) -> bool:
+    return partnership_perms.is_participant(user, partnership)
+
+
+def can_see_trainings(user: User, partnership: Partnership) -> bool:
+    return partnership_perms.can_view(user, partnership)
