@@ -323,6 +323,20 @@ def _erase_without_keys(user: User, addresses: set[str]) -> None:
     LogEntry.objects.filter(content_type=_content_type(user), object_id=str(user.pk)).delete()
 
 
+def _forget_quotes(model: type[models.Model], pks: list[Any]) -> None:
+    """Events about words that are deleted keep their ids and numbers, not their text."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import Event
+
+    if not pks:
+        return
+    kind = ContentType.objects.get_for_model(model)
+    for event in Event.objects.filter(target_type=kind, target_id__in=pks):
+        event.data = {k: v for k, v in event.data.items() if not isinstance(v, str)}
+        event.save(update_fields=["data"])
+
+
 def _erase_history(user_id: int, delete_authored: bool) -> None:
     """Run after the rows themselves: deleting a tracked row writes a history row too."""
     for model in history_models():
@@ -352,7 +366,11 @@ def erase(user: User, *, delete_authored: bool = False) -> None:
             if rule == Erase.REMOVE:
                 for obj in manager.filter(**{f.name: user}):
                     getattr(obj, f.name).remove(user)
-            elif rule == Erase.DELETE or (rule == Erase.AUTHORED and delete_authored):
+            elif rule == Erase.AUTHORED and delete_authored:
+                rows = manager.filter(**{f.name: user})
+                _forget_quotes(model, list(rows.values_list("pk", flat=True)))
+                rows.delete()
+            elif rule == Erase.DELETE:
                 manager.filter(**{f.name: user}).delete()
             else:
                 manager.filter(**{f.name: user}).update(**{f.name: None})

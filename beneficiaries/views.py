@@ -181,7 +181,7 @@ def invitation_accept(request: HtmxHttpRequest, token: str) -> HttpResponse:
                     )
                 )
         problem = services.participant_invitation_state_problem(invitation)
-        if problem is None and not newcomer:
+        if problem is None:
             # Whoever opened the link received it at this address: signing up with it needs
             # no second confirmation (allauth's verified-e-mail stash).
             get_adapter(request).stash_verified_email(request, invitation.email)

@@ -211,12 +211,40 @@ def test_a_visitor_sees_who_invited_them_to_what_and_signs_up_to_accept(
     assert accepted.status_code == 302
     assert accepted["Location"] == reverse("partnerships:detail", args=[world.partnership.pk])
     assert Participant.objects.filter(partnership=world.partnership, user=newcomer).count() == 1
+    # Before anything else, the consent page; once agreed, the partnership.
+    first = visitor.get(reverse("partnerships:my"))
+    assert first.status_code == 302
+    assert first["Location"].startswith(reverse("beneficiaries:consent"))
+    visitor.post(reverse("beneficiaries:consent"), {"agree": "on"})
     mine = visitor.get(reverse("partnerships:my")).content.decode()
     assert "Community meals for older neighbours" in mine
 
 
-def test_a_visitor_who_posts_is_sent_to_log_in(world: World) -> None:
+def test_a_visitor_without_an_account_accepts_with_no_password(world: World) -> None:
+    """The link reached the address: it signs its person in once, into a new account."""
     invitation = _invite(world)
+    visitor = Client()
+
+    response = visitor.post(_accept_url(invitation), {"name": "Nia"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("beneficiaries:consent"))
+    person = User.objects.get(email=NEWCOMER)
+    assert person.name == "Nia"
+    assert not person.has_usable_password()
+    assert person.emailaddress_set.get().verified
+    assert Participant.objects.filter(partnership=world.partnership, user=person).exists()
+    # Signed in: the consent page opens.
+    assert visitor.get(reverse("beneficiaries:consent")).status_code == 200
+    # The invitation is used: the link cannot sign anyone in again.
+    again = Client().post(_accept_url(invitation), {"name": "Someone"})
+    assert again.status_code == 302
+    assert again["Location"].startswith(reverse("account_login"))
+
+
+def test_a_visitor_whose_address_has_an_account_is_sent_to_log_in(world: World) -> None:
+    invitation = _invite(world)
+    f.UserFactory(email=NEWCOMER)
     response = Client().post(_accept_url(invitation))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
