@@ -286,8 +286,8 @@ def sign_in_code_print(
     )
 
 
-@login_required
 @require_safe
+@login_required
 def invitation_printable(
     request: AuthenticatedHttpRequest, pk: int, invitation_pk: int
 ) -> HttpResponse:
@@ -453,8 +453,8 @@ def consent_withdraw(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_safe
+@login_required
 def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
@@ -467,8 +467,8 @@ def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_safe
+@login_required
 def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One JSON file with everything stored about the person (``beneficiaries.personal_data``)."""
     data = personal_data.export(request.user)
@@ -524,8 +524,8 @@ def _training(partnership: Partnership, training_pk: int) -> Training:
     )
 
 
-@login_required
 @require_safe
+@login_required
 def trainings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = _training_partnership(request, pk)
     listed = (
@@ -606,8 +606,8 @@ def _training_context(
     }
 
 
-@login_required
 @require_safe
+@login_required
 def training_detail(request: AuthenticatedHttpRequest, pk: int, training_pk: int) -> HttpResponse:
     partnership = _training_partnership(request, pk)
     training = _training(partnership, training_pk)

@@ -27,8 +27,15 @@ from django.utils import timezone, translation
 
 import config.urls
 from accounts.models import Invitation, Membership, Organization
-from beneficiaries.models import ParticipantInvitation
-from partnerships.models import Partner, Partnership, PlanSection, PlanVersion, Responsibility
+from beneficiaries.models import ParticipantInvitation, Training
+from partnerships.models import (
+    Participant,
+    Partner,
+    Partnership,
+    PlanSection,
+    PlanVersion,
+    Responsibility,
+)
 from tests import factories as f
 from tests.conftest import PERSONAS, World
 
@@ -68,6 +75,9 @@ class Bundle:
     participant_invitation: ParticipantInvitation
     measurement: Any
     progress_update: Any
+    training: Training
+    printed_invitation: ParticipantInvitation
+    participant: Participant
 
 
 @dataclass
@@ -117,6 +127,22 @@ def _bundle(partnership: Partnership, author: Any) -> Bundle:
         # Entered by the city's point of contact: the lead's people may not correct them.
         measurement=f.MeasurementFactory(indicator=indicator, entered_by=author),
         progress_update=f.ProgressUpdateFactory(partnership=partnership, author=author),
+        training=Training.objects.create(
+            partnership=partnership,
+            topic=Training.Topic.PLANNING,
+            starts_at=timezone.now() + timedelta(days=10),
+            place="Community hall",
+            capacity=10,
+            scheduled_by=author,
+        ),
+        printed_invitation=ParticipantInvitation.objects.create(
+            partnership=partnership,
+            kind=ParticipantInvitation.Kind.PRINTED,
+            code=f"PRNT{partnership.pk:04d}"[-8:],
+            invited_by=author,
+        ),
+        # The beneficiary persona of that partnership (beneficiary, other_beneficiary).
+        participant=partnership.participants.get(),
     )
 
 
@@ -150,6 +176,14 @@ SECTION = each(
 MONEY = each(404, city_staff=200, city_admin=200, entrepreneur=200, anonymous=LOGIN)
 CONTRIBUTE = each(
     404, city_staff=200, city_admin=200, entrepreneur=200, beneficiary=403, anonymous=LOGIN
+)
+# POST-only forms: the contributors reach the 405, a participant is forbidden.
+CONTRIBUTE_POST = each(
+    404, city_staff=405, city_admin=405, entrepreneur=405, beneficiary=403, anonymous=LOGIN
+)
+# POST-only forms of the participants (a training's places).
+PARTICIPANT_POST = each(
+    404, city_staff=403, city_admin=403, entrepreneur=403, beneficiary=405, anonymous=LOGIN
 )
 MANAGE = each(
     404, city_staff=200, city_admin=200, entrepreneur=403, beneficiary=403, anonymous=LOGIN
@@ -252,6 +286,7 @@ EXPECTED: dict[str, Entry] = {
             city_admin=200,
             other_city_staff=200,
             beneficiary=404,
+            other_beneficiary=404,
             anonymous=LOGIN,
         )
     ),
@@ -323,14 +358,43 @@ EXPECTED: dict[str, Entry] = {
     # --- People taking part (the beneficiaries app, under the partnership's URLs)
     "beneficiaries:people": on_partnership(CONTRIBUTE),
     "beneficiaries:invitation_revoke": on_partnership(
-        each(
-            404, city_staff=405, city_admin=405, entrepreneur=405, beneficiary=403, anonymous=LOGIN
-        ),
-        lambda b: {"invitation_pk": b.participant_invitation.pk},
+        CONTRIBUTE_POST, lambda b: {"invitation_pk": b.participant_invitation.pk}
     ),
     # The token is the secret: whoever has it sees the invitation (or why it cannot be used).
     "beneficiaries:invitation_accept": fixed(
         PUBLIC, lambda s: {"token": s.mine.participant_invitation.token}
+    ),
+    "beneficiaries:invitation_print": on_partnership(CONTRIBUTE_POST),
+    "beneficiaries:invitation_printable": on_partnership(
+        CONTRIBUTE, lambda b: {"invitation_pk": b.printed_invitation.pk}
+    ),
+    "beneficiaries:sign_in_code_print": on_partnership(
+        CONTRIBUTE_POST, lambda b: {"participant_pk": b.participant.pk}
+    ),
+    # Typing a printed code is for anyone; its welcome page needs a code typed first.
+    "beneficiaries:join": fixed(PUBLIC),
+    "beneficiaries:join_welcome": fixed(each(Redirect("/partnerships/join/"))),
+    # A person's own consent, data and account.
+    "beneficiaries:consent": fixed(SIGNED_IN),
+    "beneficiaries:consent_withdraw": fixed(each(405, anonymous=LOGIN)),
+    "beneficiaries:my_data": fixed(SIGNED_IN),
+    "beneficiaries:data_export": fixed(SIGNED_IN),
+    "beneficiaries:account_delete": fixed(SIGNED_IN),
+    # Trainings: everyone of the partnership reads them; partners schedule and record who
+    # came; participants take places.
+    "beneficiaries:trainings": on_partnership(SECTION),
+    "beneficiaries:training_schedule": on_partnership(CONTRIBUTE),
+    "beneficiaries:training_detail": on_partnership(
+        SECTION, lambda b: {"training_pk": b.training.pk}
+    ),
+    "beneficiaries:training_signup": on_partnership(
+        PARTICIPANT_POST, lambda b: {"training_pk": b.training.pk}
+    ),
+    "beneficiaries:training_cancel": on_partnership(
+        PARTICIPANT_POST, lambda b: {"training_pk": b.training.pk}
+    ),
+    "beneficiaries:training_attendance": on_partnership(
+        CONTRIBUTE_POST, lambda b: {"training_pk": b.training.pk}
     ),
     "partnerships:indicator_edit": on_partnership(
         CONTRIBUTE, lambda b: {"indicator_pk": b.indicator.pk}
@@ -367,7 +431,12 @@ EXPECTED: dict[str, Entry] = {
     "account_change_password": fixed(SIGNED_IN),
     "account_set_password": fixed(each(Redirect("/accounts/password/change/"), anonymous=LOGIN)),
     "account_reset_password": fixed(PUBLIC),
-    "account_confirm_login_code": fixed(each(Redirect("/"), anonymous=LOGIN)),
+    # With sign-in by code on, a visitor without a code requested is sent to ask for one.
+    "account_confirm_login_code": fixed(
+        each(Redirect("/"), anonymous=Redirect("/accounts/login/code/"))
+    ),
+    # Sign-in by a code sent by e-mail (ACCOUNT_LOGIN_BY_CODE_ENABLED), for visitors.
+    "account_request_login_code": fixed(each(Redirect("/"), anonymous=200)),
     "account_confirm_email": fixed(PUBLIC, lambda s: {"key": "not-a-real-key"}),
     "account_reset_password_from_key_done": fixed(PUBLIC),
     "account_reset_password_from_key": fixed(
@@ -423,6 +492,11 @@ READ_ONLY = frozenset(
         "partnerships:timeline",
         "partnerships:money",
         "partnerships:measurements_export",
+        "beneficiaries:invitation_printable",
+        "beneficiaries:my_data",
+        "beneficiaries:data_export",
+        "beneficiaries:trainings",
+        "beneficiaries:training_detail",
     }
 )
 # Django's and allauth's own views: theirs to decide.
@@ -647,7 +721,9 @@ def test_pages_that_only_read_refuse_every_other_method(
 
 
 PARTNERSHIP_ROUTES = sorted(key for key, entry in EXPECTED.items() if entry.partnership)
-OUTSIDE_THE_OTHER_CITY = [p for p in PERSONAS if p not in ("other_city_staff", "anonymous")]
+OUTSIDE_THE_OTHER_CITY = [
+    p for p in PERSONAS if p not in ("other_city_staff", "other_beneficiary", "anonymous")
+]
 
 
 @pytest.mark.parametrize("persona", OUTSIDE_THE_OTHER_CITY)
