@@ -310,7 +310,7 @@ def invitation_printable(
             "invitation": invitation,
             "usable": invitation.is_usable(),
             "join_url": join_url,
-            "join_page": absolute_url(reverse("beneficiaries:join")),
+            "join_page": absolute_url(reverse("join")),
             "qr_svg": mark_safe(_qr_svg(join_url)),  # noqa: S308 - drawn by qrcode, no input of ours
         },
     )
@@ -318,6 +318,15 @@ def invitation_printable(
 
 def _sign_in(request: HttpRequest, user: User) -> None:
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+@require_safe
+def join_short(request: HttpRequest) -> HttpResponse:
+    """The short address printed on paper invitations (``/join/``), easy to type."""
+    target = reverse("beneficiaries:join")
+    if request.GET.get("code"):
+        target += "?" + urlencode({"code": request.GET["code"][:20]})
+    return redirect(target)
 
 
 @require_GET_or_POST

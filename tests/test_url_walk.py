@@ -373,6 +373,7 @@ EXPECTED: dict[str, Entry] = {
     ),
     # Typing a printed code is for anyone; its welcome page needs a code typed first.
     "beneficiaries:join": fixed(PUBLIC),
+    "join": fixed(each(Redirect("/partnerships/join/"))),
     "beneficiaries:join_welcome": fixed(each(Redirect("/partnerships/join/"))),
     # A person's own consent, data and account.
     "beneficiaries:consent": fixed(SIGNED_IN),
@@ -492,6 +493,7 @@ READ_ONLY = frozenset(
         "partnerships:timeline",
         "partnerships:money",
         "partnerships:measurements_export",
+        "join",
         "beneficiaries:invitation_printable",
         "beneficiaries:my_data",
         "beneficiaries:data_export",
