@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from demo import beneficiaries_access
 from demo.people import PASSWORD, PEOPLE
 from demo.replay import World
 from demo.stories import STORIES
@@ -40,4 +41,5 @@ def load(*, now: datetime | None = None) -> Result:
                 continue
             story.replay()
             result.partnerships_created.append(story.spec["title"])
+        beneficiaries_access.load(world.now)
     return result
