@@ -319,3 +319,21 @@ def test_the_email_link_opens_the_acceptance_page(
     assert link is not None
     assert link[1] == _accept_url(invitation)
     assert Client().get(link[1]).status_code == 200
+
+
+def test_after_the_first_visit_a_code_by_email_signs_them_in(world: World) -> None:
+    """allauth's login by code: no password needed, ever."""
+    invitation = _invite(world)
+    Client().post(_accept_url(invitation), {"name": "Nia"})
+    mail.outbox.clear()
+    visitor = Client()
+
+    asked = visitor.post(reverse("account_request_login_code"), {"email": NEWCOMER})
+    assert asked.status_code == 302
+    (message,) = mail.outbox
+    code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", message.body, re.MULTILINE)
+    assert code, message.body
+    confirmed = visitor.post(reverse("account_confirm_login_code"), {"code": code[1]})
+
+    assert confirmed.status_code == 302
+    assert int(visitor.session["_auth_user_id"]) == User.objects.get(email=NEWCOMER).pk
