@@ -75,3 +75,16 @@ def can_report(user: User, comment: Comment) -> bool:
 
 def can_view_comments(user: User, partnership: Partnership) -> bool:
     return partnership_perms.can_view(user, partnership)
+
+
+def can_schedule_trainings(user: User, partnership: Partnership) -> bool:
+    """The partners (city staff and partner organizations) teach; participants learn."""
+    return partnership_perms.can_contribute(user, partnership)
+
+
+def can_sign_up_for_trainings(user: User, partnership: Partnership) -> bool:
+    return partnership_perms.is_participant(user, partnership)
+
+
+def can_see_trainings(user: User, partnership: Partnership) -> bool:
+    return partnership_perms.can_view(user, partnership)

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from accounts import views as account_views
+from beneficiaries import views as beneficiary_views
 from config import views
 from config.health import healthz
 
@@ -29,6 +30,8 @@ urlpatterns += i18n_patterns(
     path("partnerships/", include("partnerships.urls")),
     # A partnership's people and the invitations to take part, under the partnership's URLs.
     path("partnerships/", include("beneficiaries.urls")),
+    # The short address printed on paper invitations, easy to type on a phone.
+    path("join/", beneficiary_views.join_short, name="join"),
     path("playbook/", include("playbook.urls")),
     path("cities/", include("cities.urls")),
     path("health/", include("health.urls")),

@@ -8,8 +8,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from demo import beneficiaries_access, voices
 from demo import cities as demo_cities
-from demo import voices
 from demo.health import load_health
 from demo.notifications import load_notifications
 from demo.people import PASSWORD, PEOPLE
@@ -48,6 +48,7 @@ def load(*, now: datetime | None = None) -> Result:
             story.replay()
             result.partnerships_created.append(story.spec["title"])
         voices.load(world)
+        beneficiaries_access.load(world.now)
         demo_cities.load(world)
         load_health(world, list(Partnership.objects.filter(title__in=result.partnerships_created)))
         load_notifications(world)

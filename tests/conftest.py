@@ -3,7 +3,9 @@
 - ``city_staff``: member of the city that runs ``partnership``; its point of contact.
 - ``city_admin``: administrator of that city.
 - ``entrepreneur``: member of the lead social enterprise of ``partnership``.
-- ``beneficiary``: a participant (advisor) in ``partnership``, in no organization.
+- ``beneficiary``: a participant (advisor) in ``partnership``, in no organization; has
+  given consent (``beneficiaries.Consent``).
+- ``other_beneficiary``: a participant of ``other_partnership`` (another city), with consent.
 - ``other_city_staff``: staff of another city, with a partnership of its own.
 - ``outsider``: signed in, in an organization that is not part of ``partnership``.
 - ``anonymous``: nobody signed in.
@@ -24,6 +26,7 @@ from django.test import Client
 from django.utils import translation
 
 from accounts.models import Membership, Organization, User
+from beneficiaries.models import CONSENT_VERSION, Consent
 from partnerships.models import Participant, Partnership
 from tests import factories as f
 
@@ -40,6 +43,7 @@ class World:
     city_admin: User
     entrepreneur: User
     beneficiary: User
+    other_beneficiary: User
     other_city_staff: User
     outsider: User
 
@@ -62,6 +66,7 @@ def world(db: None) -> World:
     city_admin = f.UserFactory(email="admin@riverton.gov", name="Ada Admin")
     entrepreneur = f.UserFactory(email="founder@harvest.org", name="Eli Founder")
     beneficiary = f.UserFactory(email="resident@example.net", name="Bea Resident")
+    other_beneficiary = f.UserFactory(email="neighbour@example.net", name="Nico Neighbour")
     other_city_staff = f.UserFactory(email="staff@lakeside.gov", name="Otto Other")
     outsider = f.UserFactory(email="someone@unrelated.org", name="Olive Outsider")
 
@@ -81,6 +86,12 @@ def world(db: None) -> World:
     Participant.objects.create(
         partnership=partnership, user=beneficiary, role=Participant.Role.ADVISOR
     )
+    Participant.objects.create(
+        partnership=other_partnership, user=other_beneficiary, role=Participant.Role.ADVISOR
+    )
+    # Both agreed to the consent text, so the pages of their partnerships open to them.
+    Consent.objects.create(user=beneficiary, version=CONSENT_VERSION)
+    Consent.objects.create(user=other_beneficiary, version=CONSENT_VERSION)
     return World(
         city=city,
         other_city=other_city,
@@ -92,6 +103,7 @@ def world(db: None) -> World:
         city_admin=city_admin,
         entrepreneur=entrepreneur,
         beneficiary=beneficiary,
+        other_beneficiary=other_beneficiary,
         other_city_staff=other_city_staff,
         outsider=outsider,
     )
@@ -134,6 +146,7 @@ PERSONAS = [
     "city_admin",
     "entrepreneur",
     "beneficiary",
+    "other_beneficiary",
     "other_city_staff",
     "outsider",
     "anonymous",

@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from beneficiaries.models import Training
 from notifications.services import unsubscribe_token
 from partnerships.models import CheckIn, Partnership
 from playbook.models import Practice, Stage
@@ -167,6 +168,24 @@ class Field:
 
     def _foreign(self, scene: Scene) -> list[str]:
         return [str(v) for v in self.foreign(scene)] if self.foreign else []
+
+
+def _paper_participant(scene: Scene) -> dict[str, Any]:
+    """A participant of our partnership without e-mail, who signs in with printed codes."""
+    from accounts.models import User
+    from partnerships.models import Participant
+
+    person, _ = User.objects.get_or_create(email="paper.person@no-email.invalid")
+    participant, _ = Participant.objects.get_or_create(
+        partnership=scene.mine.partnership, user=person
+    )
+    return {"pk": scene.mine.partnership.pk, "participant_pk": participant.pk}
+
+
+def _begun_training(scene: Scene) -> dict[str, Any]:
+    training = scene.mine.training
+    Training.objects.filter(pk=training.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    return {"pk": scene.mine.partnership.pk, "training_pk": training.pk}
 
 
 # --- The forms ------------------------------------------------------------------------
@@ -675,6 +694,59 @@ FORMS: dict[str, Form] = {
         valid=lambda s: {"participants": [str(_participant(s))]},
         fields={"participants": Field("ids", required=False)},
         empty=ANY,
+    ),
+    "beneficiaries:invitation_print": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {"role": "reviewer"},
+        fields={"role": Field("choice")},
+        hostile_by=("entrepreneur",),
+    ),
+    # For someone without e-mail (the scene's beneficiary has an address: always refused).
+    "beneficiaries:sign_in_code_print": Form(
+        personas=CONTRIBUTORS, empty=ANY, kwargs=lambda s: _paper_participant(s)
+    ),
+    "beneficiaries:join": Form(
+        personas=("anonymous", "beneficiary"),
+        valid=lambda s: {"code": s.mine.printed_invitation.code or ""},
+        fields={"code": Field("text")},
+        hostile_by=("anonymous",),
+    ),
+    # Without a code typed first it sends the visitor back to type one, whatever is posted.
+    "beneficiaries:join_welcome": Form(
+        personas=("anonymous",), empty=ANY, lenient=True, fields={"name": Field("text")}
+    ),
+    "beneficiaries:consent": Form(personas=SIGNED_IN, valid=lambda s: {"agree": "on"}),
+    "beneficiaries:consent_withdraw": Form(personas=SIGNED_IN, empty=ANY),
+    "beneficiaries:account_delete": Form(
+        personas=("beneficiary", "other_beneficiary", "entrepreneur"),
+        valid=lambda s: {"confirm": "on"},
+    ),
+    "beneficiaries:training_schedule": Form(
+        personas=CONTRIBUTORS,
+        valid=lambda s: {
+            "topic": "other",
+            "own_topic": "Speaking at the council",
+            "starts_at": (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
+            "place": "Library",
+            "capacity": "12",
+        },
+        fields={
+            "topic": Field("choice"),
+            "own_topic": Field("text", required=False),
+            "starts_at": Field("date"),
+            "place": Field("text"),
+            "capacity": Field("number"),
+        },
+        hostile_by=("city_staff",),
+    ),
+    # Buttons: a participant takes or gives up a place.
+    "beneficiaries:training_signup": Form(personas=("beneficiary",), empty=ANY),
+    "beneficiaries:training_cancel": Form(personas=("beneficiary",), empty=ANY),
+    # Who came, on a training that has begun; nobody ticked is an answer too.
+    "beneficiaries:training_attendance": Form(
+        personas=CONTRIBUTORS,
+        empty=ANY,
+        kwargs=lambda s: _begun_training(s),
     ),
     # The invitation went to an address no persona has: every acceptance is refused.
     "beneficiaries:invitation_accept": Form(personas=SIGNED_IN),
@@ -1217,16 +1289,16 @@ PARTNERSHIP_FORMS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("key", "persona"),
-    [
-        (key, persona)
-        for key in PARTNERSHIP_FORMS
-        for persona in ["beneficiary", "other_city_staff", "outsider", "anonymous"]
-        # Beneficiaries speak on the plan: those forms are theirs too.
-        if persona not in FORMS[key].personas
-    ],
-)
+# Who may not post each form (a training's places are the participants' own).
+NOT_ALLOWED = [
+    (key, persona)
+    for persona in ["beneficiary", "other_city_staff", "outsider", "anonymous"]
+    for key in PARTNERSHIP_FORMS
+    if persona not in FORMS[key].personas
+]
+
+
+@pytest.mark.parametrize(("key", "persona"), NOT_ALLOWED)
 def test_a_valid_post_from_someone_not_allowed_changes_nothing(
     key: str, persona: str, scene: Scene
 ) -> None:

@@ -2,12 +2,13 @@
 
 Unique marker strings are planted in partnership A's private data: a financial need's
 purpose, amount and discussion, a progress update, the plan, check-in notes, a
-reframing, an experiment, a measurement's source, a responsibility, and the e-mail
+reframing, an experiment, a measurement's source, a responsibility, a training's place, and the e-mail
 address of one of its people. Then every GET URL of the project is opened by each
 persona who cannot see A (another city's staff, an outsider, nobody signed in), with
 A's ids and with the ids of their own things, as a page and as an htmx fragment, CSV
 exports included, and no answer may contain a marker. A beneficiary of A sees A, but
-never its money. The e-mails the project sends carry no private data in their subjects.
+never its money nor a printed sign-in code; a beneficiary of another partnership sees
+nothing of A. The e-mails the project sends carry no private data in their subjects.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import services as account_services
+from beneficiaries import services as beneficiary_services
 from partnerships import services
 from partnerships.models import CheckIn, Partnership
 from playbook.models import Practice
@@ -63,6 +65,7 @@ PARTNERSHIP_MARKERS = {
     "experiment": "QZX-HYPOTHESIS-7720",
     "measurement source": "QZX-SOURCE-7721",
     "responsibility": "QZX-RESPONSIBILITY-7722",
+    "training place": "QZX-TRAINING-PLACE-7724",
     "person's e-mail": "qzx.quiet.cook.7723@harvest.example",
 }
 ALL_MARKERS = {**MONEY_MARKERS, **PARTNERSHIP_MARKERS}
@@ -162,6 +165,15 @@ def _plant(world: World) -> Partnership:
         partnership=a,
         organization=world.enterprise,
         description=PARTNERSHIP_MARKERS["responsibility"],
+    )
+    beneficiary_services.training_schedule(
+        actor=staff,
+        partnership=a,
+        topic="other",
+        own_topic="Reading the council's budget",
+        starts_at=timezone.now() + timedelta(days=9),
+        place=PARTNERSHIP_MARKERS["training place"],
+        capacity=15,
     )
     need = services.need_state(
         actor=quiet,
@@ -275,6 +287,7 @@ def _own_ids(scene: Scene, persona: str) -> dict[str, dict[str, Any]]:
         "other_city_staff": world.other_city,
         "outsider": world.outsider_org,
         "beneficiary": world.outsider_org,
+        "other_beneficiary": world.outsider_org,
         "anonymous": world.outsider_org,
     }[persona]
     return {"organization": {"pk": own_org.pk}}
@@ -359,6 +372,7 @@ def test_the_markers_are_where_the_people_of_the_partnership_see_them(
             "partnerships:money",
             "partnerships:timeline",
             "partnerships:measurements_export",
+            "beneficiaries:trainings",
         )
     )
     # A person without a name is shown by the first part of their address only: even the
@@ -367,7 +381,9 @@ def test_the_markers_are_where_the_people_of_the_partnership_see_them(
     assert set(_found(pages, ALL_MARKERS, amount=True)) == expected
 
 
-@pytest.mark.parametrize("persona", ["other_city_staff", "outsider", "anonymous"])
+@pytest.mark.parametrize(
+    "persona", ["other_city_staff", "other_beneficiary", "outsider", "anonymous"]
+)
 def test_nothing_private_of_a_partnership_reaches_someone_who_cannot_see_it(
     persona: str, planted: Planted
 ) -> None:
@@ -425,6 +441,23 @@ def test_another_partnerships_comments_are_not_found(planted: Planted, client_as
     assert client.get(other).status_code == 404
 
 
+def test_a_beneficiary_never_sees_a_printed_code(planted: Planted) -> None:
+    """A printed code signs its holder in: only the partners who print it see it."""
+    from beneficiaries.models import ParticipantInvitation
+
+    ParticipantInvitation.objects.create(
+        partnership=planted.a,
+        kind=ParticipantInvitation.Kind.PRINTED,
+        code="QZXPRNT9",
+        invited_by=planted.scene.world.city_staff,
+    )
+    markers = {"printed code": "QZXP-RNT9", "printed code, plain": "QZXPRNT9"}
+
+    for persona in ("beneficiary", "other_beneficiary"):
+        leaks = _walk(planted, persona, markers, amount=False)
+        assert not leaks, "\n".join(leaks)
+
+
 def test_a_beneficiary_sees_the_partnership_itself(planted: Planted, client_as) -> None:
     """The beneficiary's walk is not empty: the plan and the progress are theirs to read."""
     client = client_as("beneficiary")
@@ -442,7 +475,9 @@ MONEY_URLS = [
 ]
 
 
-@pytest.mark.parametrize("persona", ["other_city_staff", "outsider", "beneficiary"])
+@pytest.mark.parametrize(
+    "persona", ["other_city_staff", "outsider", "beneficiary", "other_beneficiary"]
+)
 def test_money_of_a_partnership_answers_as_if_it_did_not_exist(
     persona: str, planted: Planted
 ) -> None:

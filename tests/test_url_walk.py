@@ -27,9 +27,16 @@ from django.utils import timezone, translation
 
 import config.urls
 from accounts.models import Invitation, Membership, Organization
-from beneficiaries.models import Comment, ParticipantInvitation
+from beneficiaries.models import Comment, ParticipantInvitation, Training
 from notifications.services import subscriber_for, unsubscribe_token
-from partnerships.models import Partner, Partnership, PlanSection, PlanVersion, Responsibility
+from partnerships.models import (
+    Participant,
+    Partner,
+    Partnership,
+    PlanSection,
+    PlanVersion,
+    Responsibility,
+)
 from tests import factories as f
 from tests.cities.world import cities_scene
 from tests.conftest import PERSONAS, World
@@ -73,6 +80,9 @@ class Bundle:
     section: PlanSection
     # Written by the partnership's first participant (the beneficiary, in ours).
     comment: Comment
+    training: Training
+    printed_invitation: ParticipantInvitation
+    participant: Participant
 
 
 @dataclass
@@ -128,6 +138,22 @@ def _bundle(partnership: Partnership, author: Any) -> Bundle:
         comment=Comment.objects.create(
             partnership=partnership, section=section, author=commenter, body="More Tuesdays."
         ),
+        training=Training.objects.create(
+            partnership=partnership,
+            topic=Training.Topic.PLANNING,
+            starts_at=timezone.now() + timedelta(days=10),
+            place="Community hall",
+            capacity=10,
+            scheduled_by=author,
+        ),
+        printed_invitation=ParticipantInvitation.objects.create(
+            partnership=partnership,
+            kind=ParticipantInvitation.Kind.PRINTED,
+            code=f"PRNT{partnership.pk:04d}"[-8:],
+            invited_by=author,
+        ),
+        # The beneficiary persona of that partnership (beneficiary, other_beneficiary).
+        participant=partnership.participants.get(),
     )
 
 
@@ -161,6 +187,14 @@ SECTION = each(
 MONEY = each(404, city_staff=200, city_admin=200, entrepreneur=200, anonymous=LOGIN)
 CONTRIBUTE = each(
     404, city_staff=200, city_admin=200, entrepreneur=200, beneficiary=403, anonymous=LOGIN
+)
+# POST-only forms: the contributors reach the 405, a participant is forbidden.
+CONTRIBUTE_POST = each(
+    404, city_staff=405, city_admin=405, entrepreneur=405, beneficiary=403, anonymous=LOGIN
+)
+# POST-only forms of the participants (a training's places).
+PARTICIPANT_POST = each(
+    404, city_staff=403, city_admin=403, entrepreneur=403, beneficiary=405, anonymous=LOGIN
 )
 MANAGE = each(
     404, city_staff=200, city_admin=200, entrepreneur=403, beneficiary=403, anonymous=LOGIN
@@ -372,6 +406,7 @@ EXPECTED: dict[str, Entry] = {
             city_admin=200,
             other_city_staff=200,
             beneficiary=404,
+            other_beneficiary=404,
             anonymous=LOGIN,
         )
     ),
@@ -443,10 +478,7 @@ EXPECTED: dict[str, Entry] = {
     # --- People taking part (the beneficiaries app, under the partnership's URLs)
     "beneficiaries:people": on_partnership(CONTRIBUTE),
     "beneficiaries:invitation_revoke": on_partnership(
-        each(
-            404, city_staff=405, city_admin=405, entrepreneur=405, beneficiary=403, anonymous=LOGIN
-        ),
-        lambda b: {"invitation_pk": b.participant_invitation.pk},
+        CONTRIBUTE_POST, lambda b: {"invitation_pk": b.participant_invitation.pk}
     ),
     # The token is the secret: whoever has it sees the invitation (or why it cannot be used).
     "beneficiaries:invitation_accept": fixed(
@@ -505,6 +537,39 @@ EXPECTED: dict[str, Entry] = {
         each(404, city_staff=200, city_admin=200, other_city_staff=200, anonymous=LOGIN)
     ),
     "partnerships:checkin_move": on_partnership(CONTRIBUTE, lambda b: {"checkin_pk": b.checkin.pk}),
+    "beneficiaries:invitation_print": on_partnership(CONTRIBUTE_POST),
+    "beneficiaries:invitation_printable": on_partnership(
+        CONTRIBUTE, lambda b: {"invitation_pk": b.printed_invitation.pk}
+    ),
+    "beneficiaries:sign_in_code_print": on_partnership(
+        CONTRIBUTE_POST, lambda b: {"participant_pk": b.participant.pk}
+    ),
+    # Typing a printed code is for anyone; its welcome page needs a code typed first.
+    "beneficiaries:join": fixed(PUBLIC),
+    "join": fixed(each(Redirect("/partnerships/join/"))),
+    "beneficiaries:join_welcome": fixed(each(Redirect("/partnerships/join/"))),
+    # A person's own consent, data and account.
+    "beneficiaries:consent": fixed(SIGNED_IN),
+    "beneficiaries:consent_withdraw": fixed(each(405, anonymous=LOGIN)),
+    "beneficiaries:my_data": fixed(SIGNED_IN),
+    "beneficiaries:data_export": fixed(SIGNED_IN),
+    "beneficiaries:account_delete": fixed(SIGNED_IN),
+    # Trainings: everyone of the partnership reads them; partners schedule and record who
+    # came; participants take places.
+    "beneficiaries:trainings": on_partnership(SECTION),
+    "beneficiaries:training_schedule": on_partnership(CONTRIBUTE),
+    "beneficiaries:training_detail": on_partnership(
+        SECTION, lambda b: {"training_pk": b.training.pk}
+    ),
+    "beneficiaries:training_signup": on_partnership(
+        PARTICIPANT_POST, lambda b: {"training_pk": b.training.pk}
+    ),
+    "beneficiaries:training_cancel": on_partnership(
+        PARTICIPANT_POST, lambda b: {"training_pk": b.training.pk}
+    ),
+    "beneficiaries:training_attendance": on_partnership(
+        CONTRIBUTE_POST, lambda b: {"training_pk": b.training.pk}
+    ),
     "partnerships:indicator_edit": on_partnership(
         CONTRIBUTE, lambda b: {"indicator_pk": b.indicator.pk}
     ),
@@ -540,7 +605,12 @@ EXPECTED: dict[str, Entry] = {
     "account_change_password": fixed(SIGNED_IN),
     "account_set_password": fixed(each(Redirect("/accounts/password/change/"), anonymous=LOGIN)),
     "account_reset_password": fixed(PUBLIC),
-    "account_confirm_login_code": fixed(each(Redirect("/"), anonymous=LOGIN)),
+    # With sign-in by code on, a visitor without a code requested is sent to ask for one.
+    "account_confirm_login_code": fixed(
+        each(Redirect("/"), anonymous=Redirect("/accounts/login/code/"))
+    ),
+    # Sign-in by a code sent by e-mail (ACCOUNT_LOGIN_BY_CODE_ENABLED), for visitors.
+    "account_request_login_code": fixed(each(Redirect("/"), anonymous=200)),
     "account_confirm_email": fixed(PUBLIC, lambda s: {"key": "not-a-real-key"}),
     "account_reset_password_from_key_done": fixed(PUBLIC),
     "account_reset_password_from_key": fixed(
@@ -739,6 +809,12 @@ READ_ONLY = frozenset(
         "notifications:list",
         "notifications:calendar_feed",
         "notifications:partnership_next_checkin",
+        "join",
+        "beneficiaries:invitation_printable",
+        "beneficiaries:my_data",
+        "beneficiaries:data_export",
+        "beneficiaries:trainings",
+        "beneficiaries:training_detail",
     }
 )
 # Django's and allauth's own views: theirs to decide.
@@ -966,7 +1042,9 @@ def test_pages_that_only_read_refuse_every_other_method(
 
 
 PARTNERSHIP_ROUTES = sorted(key for key, entry in EXPECTED.items() if entry.partnership)
-OUTSIDE_THE_OTHER_CITY = [p for p in PERSONAS if p not in ("other_city_staff", "anonymous")]
+OUTSIDE_THE_OTHER_CITY = [
+    p for p in PERSONAS if p not in ("other_city_staff", "other_beneficiary", "anonymous")
+]
 
 
 @pytest.mark.parametrize("persona", OUTSIDE_THE_OTHER_CITY)

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # After allauth's: a member of an organization that requires two-factor sign-in
     # enrols before anything else.
     "accounts.middleware.RequireMFAMiddleware",
+    # A participant agrees to the consent text before they see a partnership.
+    "beneficiaries.middleware.ConsentMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -266,7 +268,14 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # Printed invitation codes typed at /partnerships/join/: with 3.8e11 codes, guessing one
+    # takes billions of tries; this allows 10 a minute and 20 in five from one address (no
+    # window longer than the others': the 429 page says when to try again).
+    "printed_code": os.environ.get("TANDEM_PRINTED_CODE_RATE", "10/m/ip,20/5m/ip"),
 }
+# After the first visit (an invitation signs its person in once), people sign in with a
+# code sent to their address, or with a password if they chose one.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 
 # Two-factor sign-in (allauth.mfa): an authenticator app with recovery codes, and passkeys
 # where the browser offers them (WebAuthn needs https, or http://localhost in development).

@@ -211,12 +211,40 @@ def test_a_visitor_sees_who_invited_them_to_what_and_signs_up_to_accept(
     assert accepted.status_code == 302
     assert accepted["Location"] == reverse("partnerships:detail", args=[world.partnership.pk])
     assert Participant.objects.filter(partnership=world.partnership, user=newcomer).count() == 1
+    # Before anything else, the consent page; once agreed, the partnership.
+    first = visitor.get(reverse("partnerships:my"))
+    assert first.status_code == 302
+    assert first["Location"].startswith(reverse("beneficiaries:consent"))
+    visitor.post(reverse("beneficiaries:consent"), {"agree": "on"})
     mine = visitor.get(reverse("partnerships:my")).content.decode()
     assert "Community meals for older neighbours" in mine
 
 
-def test_a_visitor_who_posts_is_sent_to_log_in(world: World) -> None:
+def test_a_visitor_without_an_account_accepts_with_no_password(world: World) -> None:
+    """The link reached the address: it signs its person in once, into a new account."""
     invitation = _invite(world)
+    visitor = Client()
+
+    response = visitor.post(_accept_url(invitation), {"name": "Nia"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("beneficiaries:consent"))
+    person = User.objects.get(email=NEWCOMER)
+    assert person.name == "Nia"
+    assert not person.has_usable_password()
+    assert person.emailaddress_set.get().verified
+    assert Participant.objects.filter(partnership=world.partnership, user=person).exists()
+    # Signed in: the consent page opens.
+    assert visitor.get(reverse("beneficiaries:consent")).status_code == 200
+    # The invitation is used: the link cannot sign anyone in again.
+    again = Client().post(_accept_url(invitation), {"name": "Someone"})
+    assert again.status_code == 302
+    assert again["Location"].startswith(reverse("account_login"))
+
+
+def test_a_visitor_whose_address_has_an_account_is_sent_to_log_in(world: World) -> None:
+    invitation = _invite(world)
+    f.UserFactory(email=NEWCOMER)
     response = Client().post(_accept_url(invitation))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
@@ -291,3 +319,21 @@ def test_the_email_link_opens_the_acceptance_page(
     assert link is not None
     assert link[1] == _accept_url(invitation)
     assert Client().get(link[1]).status_code == 200
+
+
+def test_after_the_first_visit_a_code_by_email_signs_them_in(world: World) -> None:
+    """allauth's login by code: no password needed, ever."""
+    invitation = _invite(world)
+    Client().post(_accept_url(invitation), {"name": "Nia"})
+    mail.outbox.clear()
+    visitor = Client()
+
+    asked = visitor.post(reverse("account_request_login_code"), {"email": NEWCOMER})
+    assert asked.status_code == 302
+    (message,) = mail.outbox
+    code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", message.body, re.MULTILINE)
+    assert code, message.body
+    confirmed = visitor.post(reverse("account_confirm_login_code"), {"code": code[1]})
+
+    assert confirmed.status_code == 302
+    assert int(visitor.session["_auth_user_id"]) == User.objects.get(email=NEWCOMER).pk

@@ -170,6 +170,36 @@ def _samples(world: World) -> dict[str, dict[str, Any]]:
         CitiesAction.NETWORK_MEMBER_ADDED: {"organization_id": 1, "organization": "Acme"},
         CitiesAction.NETWORK_MEMBER_REMOVED: {"organization_id": 1, "organization": "Acme"},
         CitiesAction.STORY_ADDED: {"story": 1},
+        BeneficiariesAction.INVITATION_PRINTED: {"invitation_id": 1, "role": "reviewer"},
+        BeneficiariesAction.SIGN_IN_CODE_PRINTED: {"invitation_id": 1},
+        BeneficiariesAction.CONSENT_GIVEN: {"consent": 1, "version": "2026-12"},
+        BeneficiariesAction.CONSENT_WITHDRAWN: {"consent": 1, "version": "2026-12"},
+        BeneficiariesAction.TRAINING_SCHEDULED: {
+            "training": 1,
+            "topic": "negotiation",
+            "own_topic": "",
+            "starts_at": "2026-12-12T17:30:00Z",
+        },
+        BeneficiariesAction.TRAINING_SIGNED_UP: {
+            "training": 1,
+            "topic": "other",
+            "own_topic": "Speaking at the council",
+            "starts_at": "2026-12-12T17:30:00Z",
+        },
+        BeneficiariesAction.TRAINING_CANCELLED_SIGNUP: {
+            "training": 1,
+            "topic": "planning",
+            "own_topic": "",
+            "starts_at": "2026-12-12T17:30:00Z",
+        },
+        BeneficiariesAction.TRAINING_ATTENDANCE: {
+            "training": 1,
+            "topic": "evidence",
+            "own_topic": "",
+            "starts_at": "2026-12-12T17:30:00Z",
+            "attended": 4,
+        },
+        BeneficiariesAction.ACCOUNT_DELETED: {},
     }
 
 

@@ -169,13 +169,12 @@ def test_a_new_city_its_first_partner_and_its_first_resident_get_going(
 
     resident = journey.person("resident")
     resident.goto(_link_in_mail("rosa@residents.example", r"https?://\S+/partnerships/join/\S+/"))
-    resident.locator("main").get_by_role("button", name="Create an account").click()
-    expect(resident.locator("input[name=email]")).to_have_value("rosa@residents.example")
-    resident.locator("input[name=password1]").fill(NEW_PASSWORD)
-    resident.locator("input[name=password2]").fill(NEW_PASSWORD)
-    journey.send(resident, re.compile("sign up", re.I))
-    if resident.get_by_role("button", name="Accept and take part").count():
-        journey.send(resident, "Accept and take part")
+    # No password: the link signs her in once; she agrees to the consent text first.
+    resident.get_by_label("What should we call you?").fill("Rosa")
+    journey.send(resident, "Accept and take part")
+    expect(resident.get_by_role("heading", level=1)).to_have_text("Before you start")
+    resident.get_by_label("I agree").check()
+    journey.send(resident, "Agree and continue")
     assert Participant.objects.filter(
         partnership=partnership, user__email="rosa@residents.example"
     ).exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib import import_module
 from io import StringIO
 from types import SimpleNamespace
@@ -20,11 +21,11 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from accounts.models import Invitation, Membership
-from beneficiaries.models import Comment, ParticipantInvitation
+from beneficiaries.models import Comment, ParticipantInvitation, Training
 from demo.people import PASSWORD
 from partnerships import models as pm
 from playbook.models import ModelPathway
@@ -161,6 +162,24 @@ def _demo_scene(walker: Walker) -> Scene:
             author=participant.user if participant else None,
             body="A comment written a moment ago.",
         ),
+        training=Training.objects.filter(partnership=partnership).first()
+        or Training.objects.create(
+            partnership=partnership,
+            topic=Training.Topic.PLANNING,
+            starts_at=timezone.now() + timedelta(days=4),
+            place="Community hall",
+            capacity=10,
+        ),
+        printed_invitation=ParticipantInvitation.objects.get_or_create(
+            code=f"WALK{partnership.pk:04d}"[-8:],
+            defaults={
+                "partnership": partnership,
+                "kind": ParticipantInvitation.Kind.PRINTED,
+                "invited_by": membership.user,
+            },
+        )[0],
+        # Only its id is used, in a URL that answers POST alone.
+        participant=partnership.participants.first() or pm.Participant(pk=987654321),
     )
     # An open invitation into another partnership of the city, for the lead to answer.
     proposed = f.PartnershipFactory(title="Proposed", city=city, lead=partnership.lead)

@@ -73,6 +73,9 @@ def test_nobody_outside_the_other_city_has_any_right_on_its_partnership(
             "can_state_need",
             "can_export",
         }
+    elif persona == "other_beneficiary":
+        # A participant of that partnership: reads it, nothing more.
+        assert rights == {"is_participant", "can_view"}
     else:
         assert rights == set()
 
@@ -107,6 +110,7 @@ def test_only_city_staff_have_a_portfolio_and_start_partnerships(
         ("city_admin", ["city"]),
         ("entrepreneur", ["enterprise"]),
         ("beneficiary", []),
+        ("other_beneficiary", []),
         ("other_city_staff", []),
         ("outsider", []),
         ("anonymous", []),

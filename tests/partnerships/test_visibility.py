@@ -46,6 +46,7 @@ EXPECTED_TITLES = {
     "city_admin": {"Community meals for older neighbours", "Bike repair for teens"},
     "entrepreneur": {"Community meals for older neighbours", "Lakeside lunches"},
     "beneficiary": {"Community meals for older neighbours"},
+    "other_beneficiary": {"Lakeside river clean-up"},
     "other_city_staff": {"Lakeside river clean-up", "Lakeside lunches"},
     "outsider": set(),
     "anonymous": set(),
