@@ -117,6 +117,62 @@ PERSONAL_DATA: dict[str, Policy] = {
     "beneficiaries.Consent": Policy({"user": Erase.DELETE}),
     "beneficiaries.Training": Policy({"scheduled_by": Erase.NULL}),
     "beneficiaries.TrainingSignup": Policy({"user": Erase.DELETE}),
+    "beneficiaries.Comment": Policy(
+        {"author": Erase.AUTHORED, "recorded_by": Erase.NULL, "moderated_by": Erase.NULL},
+        export=("partnership", "section", "parent", "body", "source", "created_at", "edited_at"),
+        reason="moderation figures and reasons are the moderators' record, not the person's",
+    ),
+    # Who reported is emptied, the report stays: it still counts towards hiding the comment.
+    "beneficiaries.CommentReport": Policy({"reporter": Erase.NULL}),
+    "beneficiaries.CommentAnswer": Policy({"answered_by": Erase.AUTHORED}),
+    "beneficiaries.CheckInAttendance": Policy({"recorded_by": Erase.NULL}),
+    # --- cities
+    # A city's point of contact who leaves is no longer its contact: the city names another.
+    "cities.PointOfContact": Policy({"person": Erase.DELETE}),
+    "cities.Offer": Policy({"updated_by": Erase.NULL}),
+    "cities.Introduction": Policy({"sent_by": Erase.NULL, "handled_by": Erase.NULL}),
+    "cities.IntroductionNote": Policy({"author": Erase.AUTHORED}),
+    "cities.Experience": Policy({"recorded_by": Erase.NULL}),
+    "cities.StatementSection": Policy({"updated_by": Erase.NULL}),
+    "cities.StatementVersion": Policy({"published_by": Erase.NULL}),
+    "cities.StatementInvitation": Policy({"invited_by": Erase.NULL}),
+    "cities.StatementComment": Policy({"author": Erase.AUTHORED}),
+    # An endorsement is the organization's: it stays, without who clicked.
+    "cities.Endorsement": Policy({"endorsed_by": Erase.NULL}),
+    "cities.ChecklistItem": Policy({"done_by": Erase.NULL}),
+    "cities.NetworkMember": Policy({"added_by": Erase.NULL}),
+    "cities.CityStory": Policy({"written_by": Erase.AUTHORED}),
+    # --- health
+    "health.SurveyRound": Policy({"opened_by": Erase.NULL}),
+    # The answers stay in the round's figures, without anyone behind them; a remark is the
+    # person's own words and goes when they ask.
+    "health.SurveyResponse": Policy({"respondent": Erase.AUTHORED}),
+    "health.ValuesVersion": Policy({"written_by": Erase.NULL}),
+    "health.ValuesAgreement": Policy({"agreed_by": Erase.NULL}),
+    # --- notifications
+    "notifications.Subscriber": Policy(
+        {"user": Erase.DELETE},
+        secret=("calendar_token",),
+        reason="the calendar address is a credential",
+    ),
+    "notifications.Preference": Policy({"user": Erase.DELETE}),
+    "notifications.Dispatch": Policy(
+        {"recipient": Erase.DELETE},
+        export=("kind", "channel", "subject", "occasion", "status", "due_at", "sent_at"),
+        reason="the workers' claims and errors are not about the person",
+    ),
+    "notifications.Notification": Policy({"recipient": Erase.DELETE}),
+    # --- api
+    "api.ApiToken": Policy(
+        {"created_by": Erase.DELETE, "revoked_by": Erase.NULL},
+        secret=("secret_hash",),
+        reason="a token is its maker's: it goes with them; its hash is a credential",
+    ),
+    "api.WebhookEndpoint": Policy(
+        {"created_by": Erase.NULL},
+        secret=("secret", "previous_secret"),
+        reason="signing secrets are credentials",
+    ),
 }
 
 #: Models that refer to the user and are handled otherwise, with the reason.
@@ -128,11 +184,20 @@ EMAIL_COLUMNS: dict[str, str] = {
     "accounts.Invitation": "email",
     "beneficiaries.ParticipantInvitation": "email",
     "account.EmailAddress": "email",
+    "cities.PointOfContact": "public_email",
 }
 EMAIL_COLUMNS_EXCLUDED: dict[str, str] = {"accounts.User.email": "deleted with the user"}
 
 #: Keys of an event's data whose value may be a person's id.
-EVENT_PERSON_KEYS = ("user", "user_id", "author", "commenter", "person", "participant_user")
+EVENT_PERSON_KEYS = (
+    "user",
+    "user_id",
+    "author",
+    "commenter",
+    "person",
+    "participant_user",
+    "respondent",
+)
 
 #: The person's own row in the download; the password hash is never in it.
 USER_FIELDS = ("email", "name", "first_name", "last_name", "date_joined", "last_login")
