@@ -188,6 +188,102 @@ PATHWAY = {
     "description": "The city adopts what works into its own services.",
     "stages": [STAGE],
 }
+PRACTICE_SCORE = {
+    "practice": 2,
+    "practice_slug": "the-long-view",
+    "combined": 68,
+    "perception": 72,
+    "behaviour": 61,
+    "band": "discuss",
+    "confidence": 0.8,
+    "spread": 12,
+    "formula_version": 1,
+    "computed_at": "2026-11-20T16:30:00Z",
+    "overall": {"hidden": False, "hidden_reason": ""},
+    "groups": [
+        {
+            "group": "city",
+            "name": "City",
+            "n": 4,
+            "score": 75,
+            "hidden": False,
+            "hidden_reason": "",
+        },
+        {
+            "group": "entrepreneurs",
+            "name": "Entrepreneurs",
+            "n": 5,
+            "score": 70,
+            "hidden": False,
+            "hidden_reason": "",
+        },
+        {
+            "group": "beneficiaries",
+            "name": "Beneficiaries",
+            "n": None,
+            "score": None,
+            "hidden": True,
+            "hidden_reason": "Hidden: fewer than 3 people answered.",
+        },
+    ],
+    "contributions": [
+        {
+            "key": "checkins_held",
+            "sentence": "5 of the 6 check-ins due this year were held.",
+            "points": 25,
+            "possible_points": 30,
+        }
+    ],
+    "would_raise": ["Hold the check-ins when they fall due."],
+}
+ROUND_SCORE = {
+    "id": 88,
+    "round": 3,
+    "round_number": 2,
+    "closed_at": "2026-10-01T12:00:00Z",
+    "practice": 2,
+    "combined": 64,
+    "perception": 70,
+    "behaviour": 55,
+    "band": "discuss",
+    "confidence": 0.7,
+    "formula_version": 1,
+}
+COMMENT = {
+    "id": 310,
+    "partnership": 42,
+    "plan_version": 12,
+    "section": 40,
+    "parent": None,
+    "author": 21,
+    "source": "online",
+    "spoken_by": "",
+    "spoken_on": None,
+    "body": "Could the meals also come on Saturdays?",
+    "created_at": "2026-11-02T10:00:00Z",
+    "edited_at": None,
+    "hidden": False,
+    "answer": {
+        "body": "Yes: from December a Saturday round delivers too.",
+        "changed_version": 13,
+        "answered_by": 15,
+        "answered_at": "2026-11-09T09:00:00Z",
+    },
+    "version": 1,
+}
+COMMENT_ANSWER_CREATE = {
+    "body": "Yes: from December a Saturday round delivers too.",
+    "changed_version": 13,
+}
+NOTIFICATION = {
+    "id": 901,
+    "kind": "comment_answered",
+    "partnership": 42,
+    "url": "/en/partnerships/42/plan/#comment-310",
+    "data": {"event": 5120},
+    "created_at": "2026-11-09T09:00:05Z",
+    "read_at": None,
+}
 
 
 def response(name: str, value: Any) -> OpenApiExample:

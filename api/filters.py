@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import django_filters as df
 
+from beneficiaries.models import Comment
+from notifications.models import Notification
 from partnerships.models import (
     CheckIn,
     Experiment,
@@ -79,3 +81,20 @@ class StageFilter(df.FilterSet):
     class Meta:
         model = Stage
         fields = ["pathway"]
+
+
+class CommentFilter(df.FilterSet):
+    answered = df.BooleanFilter(field_name="answer", lookup_expr="isnull", exclude=True)
+    since = df.DateFilter(field_name="created_at", lookup_expr="date__gte")
+
+    class Meta:
+        model = Comment
+        fields = ["partnership", "section", "parent", "source"]
+
+
+class NotificationFilter(df.FilterSet):
+    unread = df.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+
+    class Meta:
+        model = Notification
+        fields = ["kind"]

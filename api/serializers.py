@@ -11,6 +11,9 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.models import Organization
+from beneficiaries.models import COMMENT_MAX_LENGTH, Comment, CommentAnswer
+from health.models import RoundScore
+from notifications.models import Notification
 from partnerships.models import (
     CheckIn,
     Experiment,
@@ -207,6 +210,111 @@ class PathwaySerializer(serializers.ModelSerializer[ModelPathway]):
         fields = ["id", "slug", "endgame", "order", "name", "description", "stages"]
 
 
+class HiddenSerializer(serializers.Serializer[Any]):
+    """A figure the health page hides, with the page's reason."""
+
+    hidden = serializers.BooleanField()
+    hidden_reason = serializers.CharField()
+
+
+class GroupFigureSerializer(HiddenSerializer):
+    group = serializers.CharField()
+    name = serializers.CharField()
+    # Both null when the figure is hidden (or nobody in the group answered).
+    n = serializers.IntegerField(allow_null=True)
+    score = serializers.IntegerField(allow_null=True)
+
+
+class ContributionSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    sentence = serializers.CharField()
+    points = serializers.IntegerField()
+    possible_points = serializers.IntegerField()
+
+
+class PracticeScoreSerializer(serializers.Serializer[Any]):
+    """One practice's current score with its explanation, as the health page shows it."""
+
+    practice = serializers.IntegerField()
+    practice_slug = serializers.CharField()
+    combined = serializers.IntegerField(allow_null=True)
+    perception = serializers.IntegerField(allow_null=True)
+    behaviour = serializers.IntegerField(allow_null=True)
+    band = serializers.CharField()
+    confidence = serializers.FloatField()
+    spread = serializers.IntegerField(allow_null=True)
+    formula_version = serializers.IntegerField()
+    computed_at = serializers.DateTimeField()
+    overall = HiddenSerializer()
+    groups = GroupFigureSerializer(many=True)
+    contributions = ContributionSerializer(many=True)
+    would_raise = serializers.ListField(child=serializers.CharField())
+
+
+class RoundScoreSerializer(serializers.ModelSerializer[RoundScore]):
+    """A practice's score as it stood when a round closed: one point of the trend."""
+
+    round_number = serializers.IntegerField(source="round.number", read_only=True)
+    closed_at = serializers.DateTimeField(source="round.closed_at", read_only=True)
+
+    class Meta:
+        model = RoundScore
+        fields = [
+            "id",
+            "round",
+            "round_number",
+            "closed_at",
+            "practice",
+            "combined",
+            "perception",
+            "behaviour",
+            "band",
+            "confidence",
+            "formula_version",
+        ]
+
+
+class CommentAnswerSerializer(serializers.ModelSerializer[CommentAnswer]):
+    class Meta:
+        model = CommentAnswer
+        fields = ["body", "changed_version", "answered_by", "answered_at"]
+
+
+class CommentSerializer(serializers.ModelSerializer[Comment]):
+    plan_version = serializers.IntegerField(source="section.version_id", read_only=True)
+    hidden = serializers.BooleanField(source="is_hidden", read_only=True)
+    # Null until a partner answers ("you said, we did").
+    answer = CommentAnswerSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "partnership",
+            "plan_version",
+            "section",
+            "parent",
+            "author",
+            "source",
+            "spoken_by",
+            "spoken_on",
+            "body",
+            "created_at",
+            "edited_at",
+            "hidden",
+            "answer",
+            "version",
+        ]
+
+
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    partnership = serializers.IntegerField(source="partnership_id", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "partnership", "url", "data", "created_at", "read_at"]
+
+
 # --- Bodies of writes -------------------------------------------------------------------
 
 
@@ -265,3 +373,23 @@ class ProgressUpdateCreateSerializer(serializers.Serializer[Any]):
 class ProgressUpdateEditSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=20_000, required=False)
     date = serializers.DateField(required=False)
+
+
+class CommentAnswerCreateSerializer(serializers.Serializer[Any]):
+    body = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
+    changed_version = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, allow_null=True
+    )
+
+
+class MarkReadSerializer(serializers.Serializer[Any]):
+    # None of them: all the caller's unread notifications.
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=500,
+    )
+
+
+class MarkReadResultSerializer(serializers.Serializer[Any]):
+    marked = serializers.IntegerField()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -29,7 +30,15 @@ from api import serializers as s
 from api.errors import service_errors
 from api.models import ApiToken
 from api.safety import etag_for, expected_version, idempotent
+from beneficiaries import permissions as beneficiary_perms
+from beneficiaries import services as beneficiary_services
+from beneficiaries.models import Comment
 from core.events import Actor, acting_as
+from health import explain
+from health import permissions as health_perms
+from health.models import Group, PracticeScore, RoundScore
+from notifications import services as notification_services
+from notifications.models import Notification
 from partnerships import permissions as perms
 from partnerships import services
 from partnerships.models import (
@@ -159,19 +168,35 @@ class OrganizationViewSet(ReadOnly):
         description="The partner organizations, the lead among them, with their roles. "
         "Invitations not yet answered are shown to the partnership's own organizations only.",
         responses={200: s.PartnerSerializer(many=True)},
-        examples=[ex.response("partners", [ex.PARTNER])],
+        examples=[ex.response("partners", ex.PARTNER)],
     ),
     responsibilities=extend_schema(
         summary="List a partnership's responsibilities",
         description="Who does what: the division of labour between the partners.",
         responses={200: s.ResponsibilitySerializer(many=True)},
-        examples=[ex.response("responsibilities", [ex.RESPONSIBILITY])],
+        examples=[ex.response("responsibilities", ex.RESPONSIBILITY)],
     ),
     stage_history=extend_schema(
         summary="List a partnership's stage changes",
         description="Every move along the model pathway, oldest first, with its reason.",
         responses={200: s.StageChangeSerializer(many=True)},
-        examples=[ex.response("stage changes", [ex.STAGE_CHANGE])],
+        examples=[ex.response("stage changes", ex.STAGE_CHANGE)],
+    ),
+    health=extend_schema(
+        summary="Read a partnership's practice-health scores",
+        description="The current score of each practice that has one, with its explanation "
+        "as the health page gives it: the survey figure of each group, what each signal of "
+        "the partnership's work gave, and what would raise the score. A figure that could "
+        "reveal a few people's answers is hidden (`n` and `score` are null) with the reason.",
+        responses={200: s.PracticeScoreSerializer(many=True)},
+        examples=[ex.response("scores", ex.PRACTICE_SCORE)],
+    ),
+    round_scores=extend_schema(
+        summary="List a partnership's scores of closed rounds",
+        description="Each practice's score as it stood when each survey round closed, the "
+        "oldest round first: the trend. 50 a page.",
+        responses={200: s.RoundScoreSerializer(many=True)},
+        examples=[ex.response("round scores", ex.ROUND_SCORE)],
     ),
 )
 class PartnershipViewSet(ReadOnly):
@@ -229,6 +254,97 @@ class PartnershipViewSet(ReadOnly):
         return self._all(
             partnership.stage_changes.order_by("changed_at", "pk"), s.StageChangeSerializer
         )
+
+    def _health_partnership(self) -> Partnership:
+        partnership = self.get_object()
+        if not health_perms.can_see_health(person(self.request), partnership):
+            raise NotFound
+        return partnership
+
+    @action(
+        detail=True,
+        serializer_class=s.PracticeScoreSerializer,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def health(self, request: Request, pk: str) -> Response:
+        partnership = self._health_partnership()
+        scores = (
+            PracticeScore.objects.filter(partnership=partnership)
+            .select_related("practice")
+            .order_by("practice__number")
+        )
+        data = s.PracticeScoreSerializer([_explained(score) for score in scores], many=True).data
+        return with_etag(Response(data))
+
+    @action(
+        detail=True,
+        url_path="round-scores",
+        serializer_class=s.RoundScoreSerializer,
+        filter_backends=[],
+    )
+    def round_scores(self, request: Request, pk: str) -> Response:
+        partnership = self._health_partnership()
+        scores = (
+            RoundScore.objects.filter(partnership=partnership)
+            .select_related("round", "practice")
+            .order_by("round__number", "practice__number", "pk")
+        )
+        page = self.paginate_queryset(scores)
+        return self.get_paginated_response(s.RoundScoreSerializer(page, many=True).data)
+
+
+def _hidden(figure: dict[str, Any], threshold: int) -> dict[str, Any]:
+    hidden = bool(figure.get("hidden"))
+    return {
+        "hidden": hidden,
+        "hidden_reason": explain.hidden_sentence(figure, threshold) if hidden else "",
+    }
+
+
+def _explained(score: PracticeScore) -> dict[str, Any]:
+    """A stored score as the health page explains it (health.views): a hidden figure shows
+    neither its number of people nor its score, only why it is hidden."""
+    threshold = int(getattr(settings, "TANDEM_SURVEY_THRESHOLD", 3))
+    detail = score.detail
+    groups = []
+    for group in Group:
+        figure = detail.get("groups", {}).get(group.value, {})
+        shown = not figure.get("hidden") and figure.get("score") is not None
+        groups.append(
+            {
+                "group": group.value,
+                "name": str(group.label),
+                "n": figure.get("n", 0) if shown else None,
+                "score": figure.get("score") if shown else None,
+                **_hidden(figure, threshold),
+            }
+        )
+    return {
+        "practice": score.practice_id,
+        "practice_slug": score.practice.slug,
+        "combined": score.combined,
+        "perception": score.perception,
+        "behaviour": score.behaviour,
+        "band": score.band,
+        "confidence": score.confidence,
+        "spread": score.spread,
+        "formula_version": score.formula_version,
+        "computed_at": score.computed_at,
+        "overall": _hidden(detail.get("overall", {}), threshold),
+        "groups": groups,
+        "contributions": [
+            {
+                "key": c["key"],
+                "sentence": explain.signal_sentence(c["key"], c["achieved"], c["possible"]),
+                "points": round(c["points"]),
+                "possible_points": round(c["possible_points"]),
+            }
+            for c in detail.get("contributions", [])
+            if c["possible"]
+        ],
+        "would_raise": [explain.raise_sentence(key) for key in detail.get("would_raise", [])],
+    }
 
 
 class OfVisiblePartnerships(ReadOnly):
@@ -555,3 +671,128 @@ class StageViewSet(ReadOnly):
     filterset_class = api_filters.StageFilter
     ordering = ["pathway", "order"]
     ordering_fields = ["order", "name"]
+
+
+@_documented(
+    "comment",
+    "comments",
+    ex.COMMENT,
+    answer=extend_schema(
+        summary="Answer a comment (you said, we did)",
+        description="A partner of the partnership answers a beneficiary's comment once, and "
+        "may name the plan version it changed (published after the comment). The commenter "
+        "is told. Replies are not answered, the comment they belong to is. Send an "
+        "Idempotency-Key to make a retry safe.",
+        parameters=[IDEMPOTENCY_KEY],
+        request=s.CommentAnswerCreateSerializer,
+        responses={201: s.CommentSerializer},
+        examples=[
+            ex.request("answer", ex.COMMENT_ANSWER_CREATE),
+            ex.response("answered", ex.COMMENT),
+        ],
+    ),
+)
+class CommentViewSet(OfVisiblePartnerships):
+    """The comments on partnerships' plans as the plan page shows them to the caller: a
+    hidden comment only to the partnership's moderators and to its author."""
+
+    model = Comment
+    serializer_class = s.CommentSerializer
+    filterset_class = api_filters.CommentFilter
+    ordering = ["created_at", "id"]
+    ordering_fields = ["id", "created_at"]
+
+    def visible(self) -> QuerySet[Any]:
+        user = person(self.request)
+        partnerships = self.partnerships()
+        comments = Comment.objects.filter(partnership__in=partnerships)
+        # Only partnerships with something hidden need the moderation predicate.
+        with_hidden = partnerships.filter(
+            pk__in=comments.filter(hidden_at__isnull=False).values("partnership_id")
+        )
+        moderated = [
+            p.pk
+            for p in with_hidden
+            if beneficiary_perms.can_view_comments(user, p)
+            and beneficiary_perms.can_moderate(user, p)
+        ]
+        shown = Comment.objects.shown(user, moderator=False).filter(partnership__in=partnerships)
+        return Comment.objects.filter(
+            Q(pk__in=shown.values("pk")) | Q(partnership_id__in=moderated)
+        ).select_related("section", "answer")
+
+    @action(detail=True, methods=["post"], serializer_class=s.CommentAnswerCreateSerializer)
+    def answer(self, request: Request, pk: str) -> Response:
+        return idempotent(request, lambda: self._answer(request))
+
+    def _answer(self, request: Request) -> Response:
+        comment = self.get_object()
+        body = s.CommentAnswerCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        changed_version = None
+        if data.get("changed_version") is not None:
+            changed_version = PlanVersion.objects.filter(
+                pk=data["changed_version"], partnership_id=comment.partnership_id
+            ).first()
+            if changed_version is None:
+                raise ValidationError(
+                    {"changed_version": [_("Choose a version of this partnership's plan.")]}
+                )
+        with service_errors(), acting(request):
+            beneficiary_services.comment_answer(
+                actor=person(request),
+                comment=comment,
+                body=data["body"],
+                changed_version=changed_version,
+            )
+        comment = self.get_queryset().get(pk=comment.pk)
+        response = Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        return with_etag(response, comment.version)
+
+
+@_documented(
+    "notification",
+    "notifications",
+    ex.NOTIFICATION,
+    mark_read=extend_schema(
+        summary="Mark notifications read",
+        description="Marks your own notifications read: those whose ids you send, or all "
+        "of them when you send none. Answers how many were unread and are read now.",
+        request=s.MarkReadSerializer,
+        responses={200: s.MarkReadResultSerializer},
+        examples=[ex.request("these", {"ids": [901]}), ex.response("marked", {"marked": 1})],
+    ),
+)
+class NotificationViewSet(ReadOnly):
+    """The calling person's own notifications (the token's person's), as the notifications
+    page lists them: none about a partnership they may no longer see."""
+
+    model = Notification
+    serializer_class = s.NotificationSerializer
+    filterset_class = api_filters.NotificationFilter
+    ordering = ["-created_at", "-id"]
+    ordering_fields = ["id", "created_at"]
+
+    def visible(self) -> QuerySet[Any]:
+        user = person(self.request)
+        return Notification.objects.filter(recipient=user).filter(
+            Q(partnership_id__isnull=True)
+            | Q(partnership_id__in=visible_partnerships(self.request).values("pk"))
+        )
+
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="mark-read",
+        serializer_class=s.MarkReadSerializer,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def mark_read(self, request: Request) -> Response:
+        body = s.MarkReadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids = body.validated_data.get("ids")
+        with service_errors():
+            marked = notification_services.notifications_mark_read(actor=person(request), ids=ids)
+        return Response({"marked": marked})

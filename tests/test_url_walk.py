@@ -697,6 +697,17 @@ def _token(scene: Scene) -> dict[str, Any]:
     return {"org_pk": scene.world.city.pk, "pk": token.pk}
 
 
+def _staff_notification(scene: Scene) -> dict[str, Any]:
+    from notifications.models import Notification
+
+    notification, _created = Notification.objects.get_or_create(
+        recipient=scene.world.city_staff,
+        kind="stage_changed",
+        partnership_id=scene.mine.partnership.pk,
+    )
+    return {"pk": notification.pk}
+
+
 def _city(scene: Scene) -> dict[str, Any]:
     return {"org_pk": scene.world.city.pk}
 
@@ -725,6 +736,8 @@ EXPECTED.update(
                 "practice",
                 "pathway",
                 "stage",
+                "comment",
+                "notification",
             )
         },
         "api:organization-detail": fixed(API_SIGNED_IN, lambda s: {"pk": s.world.city.pk}),
@@ -744,6 +757,15 @@ EXPECTED.update(
         "api:practice-detail": fixed(API_SIGNED_IN, _first_pk("playbook.Practice")),
         "api:pathway-detail": fixed(API_SIGNED_IN, _first_pk("playbook.ModelPathway")),
         "api:stage-detail": fixed(API_SIGNED_IN, _first_pk("playbook.Stage")),
+        "api:partnership-health": api_object("partnership"),
+        "api:partnership-round-scores": api_object("partnership"),
+        "api:comment-detail": api_object("comment"),
+        "api:comment-answer": fixed(API_POST_ONLY, lambda s: {"pk": s.mine.comment.pk}),
+        # The city's staff's own notification: nobody else's to read.
+        "api:notification-detail": fixed(
+            each(404, city_staff=200, anonymous=401), _staff_notification
+        ),
+        "api:notification-mark-read": fixed(API_POST_ONLY),
         # --- The Developers pages: the organization's administrators only
         "developers:index": fixed(SIGNED_IN),
         "developers:tokens": fixed(each(404, city_admin=200, anonymous=LOGIN), _city),

@@ -29,6 +29,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from health import services as health_services
+from notifications.models import Notification
 from tests import factories as f
 from tests.api.conftest import make_token
 from tests.conftest import World
@@ -64,6 +66,11 @@ def fuzz_world(world: World) -> dict[str, Any]:
     mine = _bundle(world.partnership, world.city_staff)
     _bundle(world.other_partnership, world.other_city_staff)
     f.ProgressUpdateFactory(partnership=world.partnership, author=world.entrepreneur)
+    # Scores to explain, and a notification of the token's person.
+    health_services.scores_recompute(ids=[world.partnership.pk])
+    notification = Notification.objects.create(
+        recipient=world.entrepreneur, kind="stage_changed", partnership_id=world.partnership.pk
+    )
     ids = {
         "partnerships": world.partnership.pk,
         "organizations": world.enterprise.pk,
@@ -74,6 +81,8 @@ def fuzz_world(world: World) -> dict[str, Any]:
         "measurements": mine.measurement.pk,
         "experiments": mine.experiment.pk,
         "financial-needs": mine.need.pk,
+        "comments": mine.comment.pk,
+        "notifications": notification.pk,
     }
     tokens = {scope: make_token(world.entrepreneur, scope)[1] for scope in ("read", "write")}
     return {"ids": ids, "tokens": tokens}

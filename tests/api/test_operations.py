@@ -24,6 +24,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Organization, User
+from beneficiaries.models import Comment
+from notifications.models import Notification
 from partnerships.models import CheckIn
 from playbook.models import ModelPathway, Practice, Stage
 from tests import factories as f
@@ -47,6 +49,8 @@ MONEY = each(404, city_staff=200, city_admin=200, entrepreneur=200, anonymous=40
 CREATE = each(400, city_staff=201, city_admin=201, entrepreneur=201, beneficiary=403, anonymous=401)
 # Changing one of our objects: it is not found by those who cannot see it.
 CHANGE = each(404, city_staff=200, city_admin=200, entrepreneur=200, beneficiary=403, anonymous=401)
+# Answering a beneficiary's comment: the partners do, the city among them.
+ANSWER = each(404, city_staff=201, city_admin=201, entrepreneur=201, beneficiary=403, anonymous=401)
 
 
 @dataclass
@@ -56,6 +60,8 @@ class Ctx:
     etag: Callable[[str], str]
     # The organization the caller acts for (its own, else the lead's).
     organization: int
+    # Who calls; None for the anonymous visitor.
+    user: User | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,24 @@ def _measurement(ctx: Ctx) -> dict[str, Any]:
     return {"indicator": ctx.mine.indicator.pk, "date": _today(), "value": "7", "source": "Log"}
 
 
+def _fresh_comment(ctx: Ctx) -> str:
+    comment = Comment.objects.create(
+        partnership=ctx.mine.partnership,
+        section=ctx.mine.section,
+        author=ctx.world.beneficiary,
+        body="Saturdays too?",
+    )
+    return f"/api/v1/comments/{comment.pk}/answer/"
+
+
+def _own_notification(ctx: Ctx) -> str:
+    # About no partnership: one about a partnership the caller cannot see is not shown.
+    notification = Notification.objects.create(
+        recipient=ctx.user or ctx.world.city_staff, kind="partner_invited"
+    )
+    return f"/api/v1/notifications/{notification.pk}/"
+
+
 def _first(model: Any) -> int:
     return int(model.objects.order_by("pk").values_list("pk", flat=True)[0])
 
@@ -113,6 +137,8 @@ OPERATIONS: dict[str, Operation] = {
     "partnerships_partners_list": Operation("get", _partnership("partners/"), SEES),
     "partnerships_responsibilities_list": Operation("get", _partnership("responsibilities/"), SEES),
     "partnerships_stage_history_list": Operation("get", _partnership("stage-history/"), SEES),
+    "partnerships_health_list": Operation("get", _partnership("health/"), SEES),
+    "partnerships_round_scores_list": Operation("get", _partnership("round-scores/"), SEES),
     "plan_versions_list": Operation("get", _list("plan-versions"), SIGNED_IN),
     "plan_versions_retrieve": Operation("get", _detail("plan-versions", "plan_version"), SEES),
     "checkins_list": Operation("get", _list("checkins"), SIGNED_IN),
@@ -161,6 +187,17 @@ OPERATIONS: dict[str, Operation] = {
     "experiments_retrieve": Operation("get", _detail("experiments", "experiment"), SEES),
     "financial_needs_list": Operation("get", _list("financial-needs"), SIGNED_IN),
     "financial_needs_retrieve": Operation("get", _detail("financial-needs", "need"), MONEY),
+    "comments_list": Operation("get", _list("comments"), SIGNED_IN),
+    "comments_retrieve": Operation("get", _detail("comments", "comment"), SEES),
+    "comments_answer_create": Operation(
+        "post", _fresh_comment, ANSWER, body=lambda ctx: {"body": "From December, yes."}
+    ),
+    # One's own notifications only: everyone signed in reads and marks theirs.
+    "notifications_list": Operation("get", _list("notifications"), SIGNED_IN),
+    "notifications_retrieve": Operation("get", _own_notification, SIGNED_IN),
+    "notifications_mark_read_create": Operation(
+        "post", lambda ctx: "/api/v1/notifications/mark-read/", SIGNED_IN, body=lambda ctx: {}
+    ),
     "practices_list": Operation("get", _list("practices"), SIGNED_IN),
     "practices_retrieve": Operation(
         "get", lambda ctx: f"/api/v1/practices/{_first(Practice)}/", SIGNED_IN
@@ -220,7 +257,11 @@ def test_every_operation_answers_each_persona_and_scope_as_the_table_says(
     user: User | None = getattr(world, persona, None)
     own = sorted(user.organization_ids()) if user is not None else []
     ctx = Ctx(
-        world=world, mine=mine, etag=etag, organization=own[0] if own else world.enterprise.pk
+        world=world,
+        mine=mine,
+        etag=etag,
+        organization=own[0] if own else world.enterprise.pk,
+        user=user,
     )
     problems = []
     for key, operation in OPERATIONS.items():

@@ -234,3 +234,54 @@ def test_the_payload_is_plain_json(world: World, receiver: Receiver) -> None:
     body = json.loads(webhooks.payload_for(event, "checkin.recorded"))
 
     assert body["type"] == "checkin.recorded" and body["data"]["held"] is True
+
+
+def test_a_real_score_change_is_delivered_signed(
+    world: World, receiver: Receiver, django_capture_on_commit_callbacks: object
+) -> None:
+    from health import services as health_services
+    from partnerships.models import Partner
+
+    endpoint = _endpoint(world, receiver, ["health.score.changed"])
+    health_services.scores_recompute(ids=[world.partnership.pk])  # the first scores
+    # A second partner joins: a practice's score moves, which is an event.
+    Partner.objects.create(
+        partnership=world.partnership,
+        organization=f.OrganizationFactory(name="Riverside Builders"),
+        status=Partner.Status.ACCEPTED,
+        joined_on=timezone.localdate(),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        health_services.scores_recompute(ids=[world.partnership.pk])
+
+    assert len(receiver.received) == 1
+    headers, body = receiver.received[0]
+    payload = Webhook(endpoint.secret).verify(body, headers)
+    assert payload["type"] == "health.score.changed"
+    assert payload["data"]["partnership"] == world.partnership.pk
+    assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.SUCCEEDED
+
+
+def test_a_real_comment_answer_is_delivered_signed(
+    world: World, receiver: Receiver, django_capture_on_commit_callbacks: object
+) -> None:
+    from beneficiaries import services as beneficiary_services
+    from tests.test_url_walk import _bundle
+
+    endpoint = _endpoint(world, receiver, ["beneficiaries.comment.answered"])
+    comment = _bundle(world.partnership, world.city_staff).comment
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        answer = beneficiary_services.comment_answer(
+            actor=world.entrepreneur, comment=comment, body="From December, yes."
+        )
+
+    assert len(receiver.received) == 1
+    headers, body = receiver.received[0]
+    payload = Webhook(endpoint.secret).verify(body, headers)
+    assert payload["type"] == "beneficiaries.comment.answered"
+    assert payload["data"]["partnership"] == world.partnership.pk
+    assert payload["data"]["comment"] == comment.pk
+    assert payload["data"]["answer"] == answer.pk
+    assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.SUCCEEDED
