@@ -67,7 +67,8 @@ def beneficiary_pages() -> dict[str, tuple[object, str]]:
 
     from beneficiaries import services
     from beneficiaries.models import CONSENT_VERSION, Consent
-    from partnerships.models import Participant
+    from health import services as health_services
+    from partnerships.models import Participant, PlanSection, PlanVersion
     from tests import factories as f
 
     city = f.CityFactory(name="City of Riverton")
@@ -92,6 +93,18 @@ def beneficiary_pages() -> dict[str, tuple[object, str]]:
         actor=staff, partnership=partnership, email="newcomer@example.net"
     )
     printed = services.participant_invitation_print(actor=staff, partnership=partnership)
+    version = PlanVersion.objects.create(partnership=partnership, number=1, published_by=staff)
+    section = PlanSection.objects.create(
+        version=version,
+        order=1,
+        heading="Who comes to the meals",
+        body="Older neighbours who live alone, and anyone they bring along.",
+        summary="The meals are for older neighbours living alone.",
+    )
+    services.comment_post(actor=person, section=section, body="Could we start earlier?")
+    survey_round = health_services.round_open(
+        actor=staff, partnership=partnership, closes_on=timezone.localdate() + timedelta(days=14)
+    )
 
     signed_in = Client()
     signed_in.force_login(person)
@@ -114,6 +127,11 @@ def beneficiary_pages() -> dict[str, tuple[object, str]]:
             signed_in,
             reverse("beneficiaries:training_detail", args=[pk, training.pk]),
         ),
+        "plan in plain words": (signed_in, reverse("beneficiaries:plan", args=[pk])),
+        "plan section": (signed_in, reverse("beneficiaries:section", args=[pk, section.pk])),
+        "printed plan": (signed_in, reverse("beneficiaries:plan_print", args=[pk, 1])),
+        "my comments": (signed_in, reverse("beneficiaries:my_comments", args=[pk])),
+        "practice survey": (signed_in, reverse("health:survey", args=[pk, survey_round.pk])),
     }
 
 
