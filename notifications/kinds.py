@@ -186,7 +186,7 @@ EVENT_RULES: dict[str, EventRule] = {
     Action.PARTNER_INVITED: EventRule(
         PARTNER_INVITED, _invited_organization_admins, "partnerships:invitation", by_target=True
     ),
-    "health.round.opened": EventRule(SURVEY_OPEN, _by_partnership(everyone)),
+    "health.round.opened": EventRule(SURVEY_OPEN, _by_partnership(everyone), "health:partnership"),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from notifications import services
+from notifications import services, surveys
 
 
 @shared_task(
@@ -30,7 +30,7 @@ def notifications_sweep_task() -> dict[str, int]:
     """Periodic: flags what was cut off while sending, finds what is due (reminders, events a
     receiver missed, digests), then sends it all."""
     flagged = services.dispatches_reap()
-    reminders = services.reminders_sweep()
+    reminders = services.reminders_sweep() + surveys.survey_reminders_sweep()
     events = services.events_sweep()
     digests = services.digests_schedule()
     sent = services.dispatches_send_all()
