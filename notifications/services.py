@@ -620,6 +620,9 @@ def _shared_key(row: Dispatch, language: str) -> tuple[Any, ...]:
     return (row.kind, language, row.subject, row.partnership_id, row.data.get("days"))
 
 
+_TOKEN = "unsubscribe-token"  # no signed token looks like this (they have colons)
+
+
 class _Composer:
     """Renders each shared body once per (kind, language, check-in or event, occasion) and
     fills in each person's name and unsubscribe link; writes each message's MIME directly."""
@@ -627,6 +630,7 @@ class _Composer:
     def __init__(self, batch: _Batch) -> None:
         self.batch = batch
         self.shared: dict[tuple[Any, ...], tuple[str, Shell, Headers]] = {}
+        self.unsubscribe: dict[str, str] = {}
 
     def _render(self, row: Dispatch) -> tuple[str, Shell, Headers]:
         subject, template, context = _content(row, self.batch)
@@ -646,6 +650,15 @@ class _Composer:
         )
         return subject, shell, headers
 
+    def _unsubscribe_url(self, language: str) -> str:
+        """The unsubscribe address in this language, with a stand-in for the token."""
+        if language not in self.unsubscribe:
+            with translation.override(language):
+                self.unsubscribe[language] = absolute_url(
+                    reverse("notifications:unsubscribe", args=[_TOKEN])
+                )
+        return self.unsubscribe[language]
+
     def message(self, row: Dispatch, recipient: User) -> EmailMultiAlternatives:
         language = recipient.preferred_language or settings.LANGUAGE_CODE
         key = _shared_key(row, language)
@@ -653,12 +666,9 @@ class _Composer:
             with translation.override(language):
                 self.shared[key] = self._render(row)
         subject, shell, shared = self.shared[key]
-        with translation.override(language):  # the link opens in the person's language
-            unsubscribe_url = absolute_url(
-                reverse(
-                    "notifications:unsubscribe", args=[unsubscribe_token(recipient.pk, row.kind)]
-                )
-            )
+        unsubscribe_url = self._unsubscribe_url(language).replace(
+            _TOKEN, unsubscribe_token(recipient.pk, row.kind), 1
+        )
         text, html = shell.fill(
             {"name": recipient.get_short_name(), "unsubscribe_url": unsubscribe_url}
         )
