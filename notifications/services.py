@@ -8,16 +8,18 @@ Exactly once is kept in the database, since Celery delivers at least once:
    ``ignore_conflicts`` under its unique constraint: a sweep that runs twice, or a receiver
    and a sweep that both saw an event, create one row.
 3. A worker claims a batch with a conditional UPDATE (``SKIP LOCKED``, a claim token and a
-   lease); it marks each e-mail *sending* before it leaves and *sent* after, each time only
-   if it still holds the claim. A lease that runs out before sending frees the row for
-   another worker; one that runs out while sending flags it for a person (*attention*),
-   because the mail may already have gone.
+   lease); it marks a group of e-mails (:func:`group_size`) *sending* in one statement
+   before the first leaves and *sent* in one after the last, each time only if it still
+   holds the claim. A lease that runs out before sending frees the row for another worker;
+   one that runs out while sending flags it for a person (*attention*), because the mail
+   may already have gone: a worker killed mid-group leaves at most that group flagged.
 4. In-app notifications are written in the transaction that marks their dispatch sent.
 
 Reminder e-mails do not pass through the outbox (``core.outbox``): a dispatch row already
 is their outbox, with the claim and lease of the outbox and one more state, since the
 outbox sends again a row whose lease ran out; here that would repeat a reminder. Sending a
-batch on one SMTP connection also makes them fast (bench/reminders.py).
+batch on one SMTP connection, each shared body rendered once (:class:`_Composer`), also
+makes them fast (bench/reminders.py).
 """
 
 from __future__ import annotations
