@@ -8,16 +8,18 @@ Exactly once is kept in the database, since Celery delivers at least once:
    ``ignore_conflicts`` under its unique constraint: a sweep that runs twice, or a receiver
    and a sweep that both saw an event, create one row.
 3. A worker claims a batch with a conditional UPDATE (``SKIP LOCKED``, a claim token and a
-   lease); it marks each e-mail *sending* before it leaves and *sent* after, each time only
-   if it still holds the claim. A lease that runs out before sending frees the row for
-   another worker; one that runs out while sending flags it for a person (*attention*),
-   because the mail may already have gone.
+   lease); it marks a group of e-mails (:func:`group_size`) *sending* in one statement
+   before the first leaves and *sent* in one after the last, each time only if it still
+   holds the claim. A lease that runs out before sending frees the row for another worker;
+   one that runs out while sending flags it for a person (*attention*), because the mail
+   may already have gone: a worker killed mid-group leaves at most that group flagged.
 4. In-app notifications are written in the transaction that marks their dispatch sent.
 
 Reminder e-mails do not pass through the outbox (``core.outbox``): a dispatch row already
 is their outbox, with the claim and lease of the outbox and one more state, since the
 outbox sends again a row whose lease ran out; here that would repeat a reminder. Sending a
-batch on one SMTP connection also makes them fast (bench/reminders.py).
+batch on one SMTP connection, each shared body rendered once (:class:`_Composer`), also
+makes them fast (bench/reminders.py).
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ from django.conf import settings
 from django.core import mail, signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -42,9 +45,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.events import log_event
 from core.links import absolute_url
-from core.mail import render_templated
 from core.models import Event
 from notifications import kinds
+from notifications.mime import Headers, PreparedEmail, Shell, mime_bytes, slot
 from notifications.models import (
     Channel,
     Dispatch,
@@ -63,6 +66,8 @@ logger = logging.getLogger(__name__)
 
 DELIVERY_MAILER = "delivery"
 SEND_BATCH_SIZE = 500
+# E-mails marked sending, then sent, in one statement each (see group_size).
+SEND_GROUP_SIZE = 100
 MAX_ATTEMPTS = 5
 # Overdue reminders: this many days after the date, while the check-in is not recorded.
 OVERDUE_DAYS = (1, 7)
@@ -576,14 +581,17 @@ def _date(value: date) -> str:
     return date_format(value, "DATE_FORMAT")
 
 
-def _message(row: Dispatch, batch: _Batch, recipient: User) -> EmailMultiAlternatives:
-    unsubscribe_url = absolute_url(
-        reverse("notifications:unsubscribe", args=[unsubscribe_token(recipient.pk, row.kind)])
-    )
+class _Recipient:
+    """Stands for the person while a shared body is rendered: their parts become markers."""
+
+    def get_short_name(self) -> str:
+        return slot("name")
+
+
+def _content(row: Dispatch, batch: _Batch) -> tuple[str, str, dict[str, Any]]:
+    """The subject, template and context of an e-mail, but for the recipient's own parts."""
     context: dict[str, Any] = {
-        "recipient": recipient,
         "link": absolute_url(_link(row, batch)),
-        "unsubscribe_url": unsubscribe_url,
         "preferences_url": absolute_url(reverse("notifications:preferences")),
     }
     if row.kind == kinds.CHECKIN_DUE:
@@ -594,34 +602,98 @@ def _message(row: Dispatch, batch: _Batch, recipient: User) -> EmailMultiAlterna
             if row.data.get("days", 0) < 0
             else _("A check-in is coming up")
         )
-        template = "notifications/email/checkin_due"
-    elif row.kind == "digest":
+        return subject, "notifications/email/checkin_due", context
+    if row.kind == "digest":
         context |= {"digest": batch.digests[row.pk]}
-        subject = _("Your digest from Tandem")
-        template = "notifications/email/digest"
-    else:
-        event = batch.events[row.data["event"]]
-        context |= {
-            "sentence": kinds.headline(
-                row.kind, batch.partnerships.get(row.partnership_id or 0, "")
-            ),
-            "event": event,
-        }
-        subject = str(kinds.KINDS[row.kind].label) if row.kind in kinds.KINDS else _("News")
-        template = "notifications/email/event"
-    return render_templated(
-        to=recipient.email,
-        subject=subject,
-        template=template,
-        context=context,
-        headers={
+        return _("Your digest from Tandem"), "notifications/email/digest", context
+    event = batch.events[row.data["event"]]
+    context |= {
+        "sentence": kinds.headline(row.kind, batch.partnerships.get(row.partnership_id or 0, "")),
+        "event": event,
+    }
+    subject = str(kinds.KINDS[row.kind].label) if row.kind in kinds.KINDS else _("News")
+    return subject, "notifications/email/event", context
+
+
+def _shared_key(row: Dispatch, language: str) -> tuple[Any, ...]:
+    """E-mails with the same key say the same but for the person's own parts."""
+    if row.kind == "digest":
+        return ("digest", row.pk)
+    return (row.kind, language, row.subject, row.partnership_id, row.data.get("days"))
+
+
+_TOKEN = "unsubscribe-token"  # no signed token looks like this (they have colons)
+
+
+class _Composer:
+    """Renders each shared body once per (kind, language, check-in or event, occasion) and
+    fills in each person's name and unsubscribe link; writes each message's MIME directly."""
+
+    def __init__(self, batch: _Batch) -> None:
+        self.batch = batch
+        self.shared: dict[tuple[Any, ...], tuple[str, Shell, Headers]] = {}
+        self.unsubscribe: dict[str, str] = {}
+
+    def _render(self, row: Dispatch) -> tuple[str, Shell, Headers]:
+        subject, template, context = _content(row, self.batch)
+        context |= {"recipient": _Recipient(), "unsubscribe_url": slot("unsubscribe_url")}
+        shell = Shell(
+            render_to_string(f"{template}.txt", context),
+            render_to_string(f"{template}.html", context),
+        )
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject
+        headers = Headers(
+            subject=subject,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            extra={
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Auto-Submitted": "auto-generated",
+            },
+        )
+        return subject, shell, headers
+
+    def _unsubscribe_url(self, language: str) -> str:
+        """The unsubscribe address in this language, with a stand-in for the token."""
+        if language not in self.unsubscribe:
+            with translation.override(language):
+                self.unsubscribe[language] = absolute_url(
+                    reverse("notifications:unsubscribe", args=[_TOKEN])
+                )
+        return self.unsubscribe[language]
+
+    def message(self, row: Dispatch, recipient: User) -> EmailMultiAlternatives:
+        language = recipient.preferred_language or settings.LANGUAGE_CODE
+        key = _shared_key(row, language)
+        if key not in self.shared:
+            with translation.override(language):
+                self.shared[key] = self._render(row)
+        subject, shell, shared = self.shared[key]
+        unsubscribe_url = self._unsubscribe_url(language).replace(
+            _TOKEN, unsubscribe_token(recipient.pk, row.kind), 1
+        )
+        text, html = shell.fill(
+            {"name": recipient.get_short_name(), "unsubscribe_url": unsubscribe_url}
+        )
+        own = {
             "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
             # The row's id, for whoever traces a message (no address, no text).
             "X-Tandem-Dispatch": str(row.pk),
-        },
-    )
+        }
+        headers = {
+            "List-Unsubscribe": own["List-Unsubscribe"],
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+            "X-Tandem-Dispatch": own["X-Tandem-Dispatch"],
+        }
+        message = PreparedEmail(
+            raw=mime_bytes(to=recipient.email, shared=shared, headers=own, text=text, html=html),
+            subject=subject,
+            body=text,
+            to=[recipient.email],
+            headers=headers,
+        )
+        message.attach_alternative(html, "text/html")
+        return message
 
 
 def _in_app(rows: list[Dispatch], batch: _Batch, token: str, now: datetime) -> int:
@@ -655,69 +727,69 @@ def _in_app(rows: list[Dispatch], batch: _Batch, token: str, now: datetime) -> i
     return len(keep)
 
 
-def _mark(token: str, *, sent: int | None, sending: int | None) -> bool:
-    """One statement, one commit per e-mail: the one that went is marked sent and the next
-    one sending. Each only while this process holds its claim. Returns whether the next one
-    is ours to send."""
-    now = timezone.now()
-    condition = Q(pk=-1)
-    if sent is not None:
-        condition |= Q(pk=sent, status=Status.SENDING)
-    if sending is not None:
-        condition |= Q(pk=sending, status=Status.CLAIMED)
-    is_sent = Q(pk=sent) if sent is not None else Q(pk=-1)
-    changed = Dispatch.objects.filter(condition, claim=token).update(
-        status=Case(When(is_sent, then=Value(Status.SENT)), default=Value(Status.SENDING)),
-        sent_at=Case(When(is_sent, then=Value(now)), default=F("sent_at")),
-        attempts=Case(
-            When(is_sent, then=F("attempts") + 1),
-            default=F("attempts"),
-            output_field=models.PositiveSmallIntegerField(),
-        ),
-        lease_until=Case(When(is_sent, then=F("lease_until")), default=Value(now + lease())),
+def group_size() -> int:
+    """How many e-mails are marked sending in one statement (``TANDEM_NOTIFICATIONS_GROUP``):
+    a worker killed mid-group leaves at most these for a person to look at."""
+    return max(int(getattr(settings, "TANDEM_NOTIFICATIONS_GROUP", SEND_GROUP_SIZE)), 1)
+
+
+def _mark_sending(rows: list[Dispatch], token: str) -> set[int]:
+    """One statement for a group: sending, only while this process holds its claim. From here
+    on an expired lease means "may have gone", never "send again". Returns the rows ours to
+    send."""
+    ids = [row.pk for row in rows]
+    changed = Dispatch.objects.filter(pk__in=ids, status=Status.CLAIMED, claim=token).update(
+        status=Status.SENDING, lease_until=timezone.now() + lease()
     )
-    if sending is None:
-        return False
-    expected = 2 if sent is not None else 1
-    if changed == expected:
-        return True
-    # Rare: one of the two was no longer ours; ask which.
-    return Dispatch.objects.filter(pk=sending, status=Status.SENDING, claim=token).exists()
+    if changed == len(ids):
+        return set(ids)
+    # Rare: some were no longer ours (the lease ran out and another worker took them).
+    return set(
+        Dispatch.objects.filter(pk__in=ids, status=Status.SENDING, claim=token).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _mark_sent(ids: list[int], token: str) -> None:
+    if ids:
+        Dispatch.objects.filter(pk__in=ids, status=Status.SENDING, claim=token).update(
+            status=Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
+        )
 
 
 def _send_emails(
     rows: list[Dispatch], batch: _Batch, token: str, connection: BaseEmailBackend
 ) -> int:
-    """Each e-mail is marked sending before it leaves and sent after it left."""
+    """Group by group on one connection: each group is marked sending in one statement
+    before its first e-mail leaves and sent in one after the last left."""
+    composer = _Composer(batch)
+    size = group_size()
     sent = 0
-    went: int | None = None  # the last one that went, not yet marked sent
-    for row in rows:
-        recipient = row.recipient
-        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-            message = _message(row, batch, recipient)
-        # The last moment to back out: only the holder of the claim goes on, and from here
-        # on an expired lease means "may have gone", never "send again".
-        ours = _mark(token, sent=went, sending=row.pk)
-        went = None
-        if not ours:
-            continue
-        try:
-            connection.send_messages([message])
-        except Exception as error:  # the mail server said no: try again later, or give up
-            attempts = row.attempts + 1
-            Dispatch.objects.filter(pk=row.pk, status=Status.SENDING, claim=token).update(
-                status=Status.FAILED if attempts >= MAX_ATTEMPTS else Status.PENDING,
-                attempts=attempts,
-                due_at=timezone.now() + timedelta(minutes=2**attempts),
-                last_error=type(error).__name__[:500],
-                claim="",
-            )
-            logger.warning("Notification e-mail %s not sent (%s)", row.pk, type(error).__name__)
-            continue
-        went = row.pk
-        sent += 1
-    if went is not None:
-        _mark(token, sent=went, sending=None)
+    for start in range(0, len(rows), size):
+        group = rows[start : start + size]
+        messages = [(row, composer.message(row, row.recipient)) for row in group]
+        ours = _mark_sending(group, token)
+        went: list[int] = []
+        for row, message in messages:
+            if row.pk not in ours:
+                continue
+            try:
+                connection.send_messages([message])
+            except Exception as error:  # the mail server said no: try again later, or give up
+                attempts = row.attempts + 1
+                Dispatch.objects.filter(pk=row.pk, status=Status.SENDING, claim=token).update(
+                    status=Status.FAILED if attempts >= MAX_ATTEMPTS else Status.PENDING,
+                    attempts=attempts,
+                    due_at=timezone.now() + timedelta(minutes=2**attempts),
+                    last_error=type(error).__name__[:500],
+                    claim="",
+                )
+                logger.warning("Notification e-mail %s not sent (%s)", row.pk, type(error).__name__)
+                continue
+            went.append(row.pk)
+        _mark_sent(went, token)
+        sent += len(went)
     return sent
 
 

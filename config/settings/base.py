@@ -223,6 +223,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 TANDEM_NOTIFICATIONS_LEASE = float(os.environ.get("TANDEM_NOTIFICATIONS_LEASE", "300"))
 # How many dispatches a worker claims at a time.
 TANDEM_NOTIFICATIONS_BATCH = int(os.environ.get("TANDEM_NOTIFICATIONS_BATCH", "500"))
+# How many e-mails are marked "sending" (then "sent") in one statement; a worker killed
+# mid-group leaves at most these for a person to look at.
+TANDEM_NOTIFICATIONS_GROUP = int(os.environ.get("TANDEM_NOTIFICATIONS_GROUP", "100"))
 
 # --- Sessions live in the database, never only in Redis --------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
