@@ -10,9 +10,10 @@ from api import webhooks
 from api.tasks import webhook_deliveries_create_task
 from core.events import event_committed
 from core.models import Event
+from core.queueing import enqueue
 
 
 @receiver(event_committed, dispatch_uid="api.webhooks")
 def _webhooks_for(sender: Any, event: Event, **kwargs: Any) -> None:
     if webhooks.wants(event):
-        webhook_deliveries_create_task.delay(event.pk)
+        enqueue(webhook_deliveries_create_task, event.pk)

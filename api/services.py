@@ -17,6 +17,7 @@ from api.models import ApiToken, Scope, WebhookDelivery, WebhookEndpoint
 from api.permissions import can_manage_api
 from api.tasks import webhook_deliver_task
 from core.events import log_event
+from core.queueing import enqueue
 
 
 def _require(allowed: bool) -> None:
@@ -185,6 +186,6 @@ def webhook_replay(*, actor: User, delivery: WebhookDelivery) -> WebhookDelivery
         organization_id=endpoint.organization_id,
         data={"endpoint": endpoint.pk},
     )
-    transaction.on_commit(lambda: webhook_deliver_task.delay(delivery.pk))
+    transaction.on_commit(lambda: enqueue(webhook_deliver_task, delivery.pk))
     delivery.refresh_from_db()
     return delivery

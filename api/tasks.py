@@ -11,6 +11,7 @@ from django.utils import timezone
 from api import webhooks
 from api.safety import idempotency_keys_purge
 from core.models import Event
+from core.queueing import enqueue
 
 
 @shared_task(name="api.tasks.webhook_deliveries_create_task")
@@ -20,7 +21,7 @@ def webhook_deliveries_create_task(event_id: int) -> int:
         return 0
     created = webhooks.deliveries_create(event=event)
     for delivery in created:
-        transaction.on_commit(partial(webhook_deliver_task.delay, delivery.pk))
+        transaction.on_commit(partial(enqueue, webhook_deliver_task, delivery.pk))
     return len(created)
 
 

@@ -17,6 +17,7 @@ from django.dispatch import receiver
 
 from core.events import event_committed
 from core.models import Event
+from core.queueing import enqueue
 from health.events import Action
 from health.tasks import COALESCE_SECONDS, coalesce_key, scores_recompute_task
 
@@ -52,5 +53,10 @@ def recompute_on_change(sender: Any, event: Event, **kwargs: Any) -> None:
     if not moves_scores(event) or event.action == "partnerships.partnership.deleted":
         return
     assert event.partnership_id is not None
-    if cache.add(coalesce_key(event.partnership_id), 1, timeout=COALESCE_SECONDS * 6):
-        scores_recompute_task.apply_async(args=(event.partnership_id,), countdown=COALESCE_SECONDS)
+    key = coalesce_key(event.partnership_id)
+    if cache.add(key, 1, timeout=COALESCE_SECONDS * 6) and not enqueue(
+        scores_recompute_task, event.partnership_id, countdown=COALESCE_SECONDS
+    ):
+        # Not queued (the broker is down): the next change may try again, and the nightly
+        # recomputation catches up in any case.
+        cache.delete(key)
