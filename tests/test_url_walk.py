@@ -708,7 +708,7 @@ def _staff_notification(scene: Scene) -> dict[str, Any]:
     return {"pk": notification.pk}
 
 
-def _city(scene: Scene) -> dict[str, Any]:
+def _city_org(scene: Scene) -> dict[str, Any]:
     return {"org_pk": scene.world.city.pk}
 
 
@@ -768,9 +768,9 @@ EXPECTED.update(
         "api:notification-mark-read": fixed(API_POST_ONLY),
         # --- The Developers pages: the organization's administrators only
         "developers:index": fixed(SIGNED_IN),
-        "developers:tokens": fixed(each(404, city_admin=200, anonymous=LOGIN), _city),
+        "developers:tokens": fixed(each(404, city_admin=200, anonymous=LOGIN), _city_org),
         "developers:token_revoke": fixed(CITY_ORG_ADMIN_POST, _token),
-        "developers:webhooks": fixed(each(404, city_admin=200, anonymous=LOGIN), _city),
+        "developers:webhooks": fixed(each(404, city_admin=200, anonymous=LOGIN), _city_org),
         "developers:webhook": fixed(each(404, city_admin=200, anonymous=LOGIN), _endpoint_kwargs),
         "developers:webhook_rotate": fixed(CITY_ORG_ADMIN_POST, _endpoint_kwargs),
         "developers:webhook_remove": fixed(CITY_ORG_ADMIN_POST, _endpoint_kwargs),

@@ -215,7 +215,7 @@ CALLERS = [
     (persona, caller)
     for persona in PERSONAS
     for caller in ("session", "read", "write")
-    if not (caller != "session" and persona in ("beneficiary", "anonymous"))
+    if not (caller != "session" and persona in ("beneficiary", "other_beneficiary", "anonymous"))
 ]
 
 

@@ -624,7 +624,8 @@ def test_my_partnerships_query_count_does_not_grow_with_partnerships(world, clie
     _make_many(world, 490, start=10)
     many = _count_queries(client, MY)
     assert few == many
-    assert many <= 12
+    # One of them is the consent middleware's: is this person a participant somewhere?
+    assert many <= 13
 
 
 # --- My partnerships ----------------------------------------------------------------------

@@ -369,6 +369,28 @@ CASES: dict[str, Case] = {
             actor=actor, indicator=ctx["indicator"], on=TODAY(), value="42", source="Tally"
         ),
     ),
+    "measurements_add": Case(
+        allowed=CONTRIBUTORS,
+        verb=Action.MEASUREMENT_ADDED,
+        prepare=_with_indicator,
+        call=lambda w, actor, ctx: services.measurements_add(
+            actor=actor,
+            rows=[
+                services.NewMeasurement(
+                    indicator=ctx["indicator"], on=TODAY(), value="42", source="Tally"
+                )
+            ],
+        ),
+        history_of=lambda rows: rows[0],
+    ),
+    "checkin_move": Case(
+        allowed=CONTRIBUTORS,
+        verb=Action.CHECKIN_MOVED,
+        prepare=_with_checkin,
+        call=lambda w, actor, ctx: services.checkin_move(
+            actor=actor, checkin=ctx["checkin"], due_date=TODAY() + timedelta(days=9)
+        ),
+    ),
     "experiment_start": Case(
         allowed=CONTRIBUTORS,
         verb=Action.EXPERIMENT_STARTED,
@@ -510,9 +532,17 @@ def test_every_service_has_a_case() -> None:
         and not name.startswith("_")
         and getattr(value, "__module__", "").startswith(f"{services.__name__}.")
     }
-    # The sweep's helper takes no actor; it has tests of its own below. NewOrganization is
-    # what partner_add and partnership_create take to invite by e-mail.
-    assert public - {"checkin_ensure_next", "NewOrganization"} == set(CASES)
+    # The sweep's helpers take no actor; they have tests of their own. NewOrganization is
+    # what partner_add and partnership_create take to invite by e-mail, NewMeasurement and
+    # RowErrors what measurements_add takes and raises.
+    not_services = {
+        "checkin_ensure_next",
+        "checkins_ensure_next_bulk",
+        "NewOrganization",
+        "NewMeasurement",
+        "RowErrors",
+    }
+    assert public - not_services == set(CASES)
 
 
 @pytest.mark.parametrize(("name", "persona"), ALLOWED)
