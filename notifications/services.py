@@ -46,6 +46,7 @@ from accounts.models import User
 from core.events import log_event
 from core.links import absolute_url
 from core.models import Event
+from core.queueing import enqueue
 from notifications import kinds
 from notifications.mime import Headers, PreparedEmail, Shell, mime_bytes, slot
 from notifications.models import (
@@ -830,10 +831,7 @@ def queue_sending() -> None:
     the next sweep sends it."""
     from notifications.tasks import dispatches_send_task
 
-    try:
-        dispatches_send_task.apply_async(retry=False)
-    except Exception as error:  # a broker that is down must not break a page
-        logger.warning("Could not queue the sending of notifications (%s)", type(error).__name__)
+    enqueue(dispatches_send_task)
 
 
 # --- Digests -----------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def _scene(world: World) -> tuple[PlanVersion, Comment]:
             ("Who cooks", "Volunteers and the kitchen's staff cook together.", "Neighbours cook."),
         ],
     )
-    neighbour = f.UserFactory(email="neighbour@example.net", name="Nell Neighbour")
+    neighbour = f.UserFactory(email="nell@example.net", name="Nell Neighbour")
     Participant.objects.create(partnership=world.partnership, user=neighbour)
     theirs = voice.comment_post(
         actor=neighbour, section=version.sections.get(order=1), body="Cheap food, who cares."

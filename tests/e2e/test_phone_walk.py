@@ -194,7 +194,15 @@ def _demo_scene(walker: Walker) -> Scene:
     pathway = ModelPathway.objects.order_by("order").first()
     assert pathway is not None and None not in vars(bundle).values(), vars(bundle)
     scene = SimpleNamespace(
-        world=SimpleNamespace(city=city, enterprise=partnership.lead),
+        world=SimpleNamespace(
+            city=city,
+            enterprise=partnership.lead,
+            city_staff=partnership.point_of_contact,
+            city_admin=Membership.objects.filter(organization=city, role=Membership.Role.ADMIN)
+            .select_related("user")
+            .first()
+            .user,
+        ),
         mine=bundle,
         membership=membership,
         invitation=invitation,
