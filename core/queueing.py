@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from celery import Task
+from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +34,13 @@ def enqueue(task: Task, *args: Any, countdown: float | None = None) -> bool:
         options["countdown"] = countdown
     try:
         task.apply_async(args=args, **options)
-    except Exception as error:  # a broker that is down must not break a page
-        _paused_until = time.monotonic() + PAUSE_SECONDS
+    except (OperationalError, OSError) as error:  # the broker is down: leave it alone a while
+        # Run in-process (no broker), an error is the task's own: nothing to pause.
+        if not task.app.conf.task_always_eager:
+            _paused_until = time.monotonic() + PAUSE_SECONDS
         logger.warning("Could not queue %s (%s)", task.name, type(error).__name__)
+        return False
+    except Exception as error:  # a task run in-process that failed must not break a page
+        logger.warning("Could not run %s (%s)", task.name, type(error).__name__)
         return False
     return True

@@ -49,6 +49,14 @@ class World:
 
 
 @pytest.fixture(autouse=True)
+def _broker_not_paused() -> None:
+    """A test that stopped the broker leaves core.queueing's pause behind: not for the next."""
+    import core.queueing
+
+    core.queueing._paused_until = 0.0
+
+
+@pytest.fixture(autouse=True)
 def _english_after_each_test() -> Iterator[None]:
     """A request to /es/... leaves Spanish active in this thread; later tests expect English."""
     yield

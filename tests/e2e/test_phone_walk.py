@@ -212,12 +212,20 @@ def _demo_scene(walker: Walker) -> Scene:
     return cast(Scene, scene)
 
 
+# Downloads rather than pages: calendars, the OpenAPI schema.
+FILES = {
+    "notifications:calendar_feed",
+    "notifications:partnership_next_checkin",
+    "api:schema",
+}
+
+
 def _pages(walker: Walker, scene: Scene) -> list[str]:
     pages = []
     for route in all_routes():
         if route.is_admin or _expected(route, walker.persona) != 200:
             continue
-        if route.key.endswith("_export"):  # CSV files, not pages
+        if route.key.endswith("_export") or route.key in FILES:  # files, not pages
             continue
         url = _url(route, scene, walker.language)
         if walker.language != "en" and not url.startswith(f"/{walker.language}/"):
