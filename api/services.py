@@ -130,7 +130,7 @@ def webhook_create(
         organization_id=organization.pk,
         data={"events": endpoint.events},
     )
-    transaction.on_commit(webhooks.forget_endpoint_cache)
+    webhooks.endpoints_changed()
     return endpoint
 
 
@@ -162,7 +162,7 @@ def webhook_remove(*, actor: User, endpoint: WebhookEndpoint) -> None:
         data={"endpoint": endpoint.pk},
     )
     endpoint.delete()
-    transaction.on_commit(webhooks.forget_endpoint_cache)
+    webhooks.endpoints_changed()
 
 
 @transaction.atomic
@@ -178,7 +178,7 @@ def webhook_replay(*, actor: User, delivery: WebhookDelivery) -> WebhookDelivery
     if WebhookEndpoint.objects.filter(pk=endpoint.pk, disabled_at__isnull=False).update(
         disabled_at=None, disabled_reason="", failing_since=None
     ):
-        transaction.on_commit(webhooks.forget_endpoint_cache)
+        webhooks.endpoints_changed()
     log_event(
         actor=actor,
         action=Action.WEBHOOK_REPLAYED,

@@ -94,6 +94,13 @@ def forget_endpoint_cache() -> None:
     cache.delete(_ANY_ENDPOINT_KEY)
 
 
+def endpoints_changed() -> None:
+    """Forget the cached answer now (this transaction's own events see the change) and once
+    more after the commit (a reader in between may have cached the old answer)."""
+    forget_endpoint_cache()
+    transaction.on_commit(forget_endpoint_cache)
+
+
 def _any_endpoint() -> bool:
     """Whether any endpoint is active: most events need no query at all."""
     known = cache.get(_ANY_ENDPOINT_KEY)
@@ -243,7 +250,7 @@ def endpoint_disable(endpoint: WebhookEndpoint, *, reason: str, now: datetime) -
         )
         if changed:
             endpoint.disabled_at, endpoint.disabled_reason = now, reason[:200]
-            transaction.on_commit(forget_endpoint_cache)
+            endpoints_changed()
             _admins_told(endpoint)
 
 
