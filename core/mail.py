@@ -4,6 +4,8 @@
   an HTML template of the same name.
 - :class:`OutboxBackend`, the default mailer: stores each message and delivers it after
   the commit, so no page waits for a mail server (:mod:`core.outbox`).
+- :func:`send_each`: many messages on one connection, each with its own outcome (in one
+  go where the backend can, :mod:`core.smtp`).
 - :class:`ReadableConsoleBackend`: headers and the plain text, decoded. Django's own
   console backend prints the MIME source, where quoted-printable soft line breaks cut
   long links in two, so a link copied from the terminal does not work.
@@ -51,6 +53,28 @@ def send_templated(
     language and sends it to ``to``. The subject gets the site's prefix; it must name nothing
     private, since it travels and shows where the body does not."""
     render_templated(to=to, subject=subject, template=template, context=context, html=html).send()
+
+
+def send_each(
+    connection: BaseEmailBackend, messages: Sequence[EmailMessage]
+) -> list[Exception | None]:
+    """Sends the messages on an open connection; for each, None where it went, or the error.
+
+    A backend with a ``send_each`` of its own (:class:`core.smtp.EmailBackend`) sends them
+    together; any other one by one."""
+    together = getattr(connection, "send_each", None)
+    if together is not None:
+        outcomes: list[Exception | None] = together(messages)
+        return outcomes
+    outcomes = []
+    for message in messages:
+        try:
+            connection.send_messages([message])
+        except Exception as error:  # the mail server said no, or was not there
+            outcomes.append(error)
+        else:
+            outcomes.append(None)
+    return outcomes
 
 
 class OutboxBackend(BaseEmailBackend):

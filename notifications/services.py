@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.events import log_event
 from core.links import absolute_url
+from core.mail import send_each
 from core.models import Event
 from core.queueing import enqueue
 from notifications import kinds
@@ -771,24 +772,23 @@ def _send_emails(
         group = rows[start : start + size]
         messages = [(row, composer.message(row, row.recipient)) for row in group]
         ours = _mark_sending(group, token)
+        going = [(row, message) for row, message in messages if row.pk in ours]
+        outcomes = send_each(connection, [message for _row, message in going])
         went: list[int] = []
-        for row, message in messages:
-            if row.pk not in ours:
+        for (row, _message), error in zip(going, outcomes, strict=True):
+            if error is None:
+                went.append(row.pk)
                 continue
-            try:
-                connection.send_messages([message])
-            except Exception as error:  # the mail server said no: try again later, or give up
-                attempts = row.attempts + 1
-                Dispatch.objects.filter(pk=row.pk, status=Status.SENDING, claim=token).update(
-                    status=Status.FAILED if attempts >= MAX_ATTEMPTS else Status.PENDING,
-                    attempts=attempts,
-                    due_at=timezone.now() + timedelta(minutes=2**attempts),
-                    last_error=type(error).__name__[:500],
-                    claim="",
-                )
-                logger.warning("Notification e-mail %s not sent (%s)", row.pk, type(error).__name__)
-                continue
-            went.append(row.pk)
+            # The mail server said no: try again later, or give up.
+            attempts = row.attempts + 1
+            Dispatch.objects.filter(pk=row.pk, status=Status.SENDING, claim=token).update(
+                status=Status.FAILED if attempts >= MAX_ATTEMPTS else Status.PENDING,
+                attempts=attempts,
+                due_at=timezone.now() + timedelta(minutes=2**attempts),
+                last_error=type(error).__name__[:500],
+                claim="",
+            )
+            logger.warning("Notification e-mail %s not sent (%s)", row.pk, type(error).__name__)
         _mark_sent(went, token)
         sent += len(went)
     return sent

@@ -101,7 +101,7 @@ def test_app_services_are_configured_from_the_environment(compose: dict[str, Any
         # No key is ever written into the file: compose refuses to start without one.
         assert env["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
         assert "DJANGO_ALLOWED_HOSTS" in env
-        assert env["DJANGO_EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+        assert env["DJANGO_EMAIL_BACKEND"] == "core.smtp.EmailBackend"
         assert (env["EMAIL_HOST"], env["EMAIL_PORT"]) == ("mailpit", "1025")
         assert env["TANDEM_PLAIN_HTTP"] == "1"
 

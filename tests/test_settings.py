@@ -167,7 +167,7 @@ def test_production_sends_real_mail_over_smtp_by_default() -> None:
     # A page never talks to the SMTP server: it stores the mail, a worker delivers it.
     assert mailers["default"]["BACKEND"] == "core.mail.OutboxBackend"
     mailer = mailers["delivery"]
-    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["BACKEND"] == "core.smtp.EmailBackend"
     assert mailer["OPTIONS"]["host"] == "smtp.city.example"
     assert mailer["OPTIONS"]["port"] == 587
     assert mailer["OPTIONS"]["use_tls"] is True
@@ -184,6 +184,23 @@ def test_the_smtp_timeout_comes_from_the_environment() -> None:
     assert result.returncode == 0, result.stderr
     options = json.loads(result.stdout.strip().splitlines()[-1])["delivery"]["OPTIONS"]
     assert options["timeout"] == 3.5
+
+
+@pytest.mark.parametrize(
+    "backend", ["core.smtp.EmailBackend", "django.core.mail.backends.smtp.EmailBackend"]
+)
+def test_either_smtp_backend_gets_the_servers_options(backend: str) -> None:
+    result = run_python(
+        "import json; from django.conf import settings; print(json.dumps(settings.MAILERS))",
+        "config.settings.local",
+        DJANGO_EMAIL_BACKEND=backend,
+        EMAIL_HOST="smtp.city.example",
+        EMAIL_PORT="2525",
+    )
+    assert result.returncode == 0, result.stderr
+    mailer = json.loads(result.stdout.strip().splitlines()[-1])["delivery"]
+    assert mailer["BACKEND"] == backend
+    assert (mailer["OPTIONS"]["host"], mailer["OPTIONS"]["port"]) == ("smtp.city.example", 2525)
 
 
 def test_settings_use_mailers_and_raise_no_deprecation_warning() -> None:

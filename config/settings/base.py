@@ -313,7 +313,10 @@ STORAGES = {
 # --- E-mail ---------------------------------------------------------------
 # Prints headers and the decoded text, so links copied from the terminal work.
 CONSOLE_EMAIL_BACKEND = "core.mail.ReadableConsoleBackend"
-SMTP_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Django's SMTP backend with pipelining for the workers' batches (core/smtp.py); Django's own
+# name is still understood.
+SMTP_EMAIL_BACKEND = "core.smtp.EmailBackend"
+SMTP_BACKENDS = {SMTP_EMAIL_BACKEND, "django.core.mail.backends.smtp.EmailBackend"}
 
 
 OUTBOX_EMAIL_BACKEND = "core.mail.OutboxBackend"
@@ -329,7 +332,7 @@ def mailers_from_env(default_backend: str) -> dict[str, dict[str, object]]:
     """
     backend = os.environ.get("DJANGO_EMAIL_BACKEND") or default_backend
     options: dict[str, object] = {}
-    if backend == SMTP_EMAIL_BACKEND:
+    if backend in SMTP_BACKENDS:
         options = {
             "host": os.environ.get("EMAIL_HOST", "localhost"),
             "port": int(os.environ.get("EMAIL_PORT", "25")),

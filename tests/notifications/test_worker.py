@@ -64,7 +64,7 @@ class Workers:
             "DATABASE_URL": _database_url(),
             "DATABASE_CONN_MAX_AGE": "0",
             "REDIS_URL": self.redis_url,
-            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "DJANGO_EMAIL_BACKEND": "core.smtp.EmailBackend",
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(self.sink.port),
             "TANDEM_NOTIFICATIONS_BATCH": "10",
