@@ -288,7 +288,7 @@ def notifications_mark_read(
 # --- Finding what is due ----------------------------------------------------------------
 
 
-def _create(dispatches: list[Dispatch]) -> int:
+def dispatches_create(dispatches: list[Dispatch]) -> int:
     """Idempotent: a row that exists already (same subject, recipient, channel and occasion)
     is left as it is. Returns how many rows were offered."""
     Dispatch.objects.bulk_create(dispatches, ignore_conflicts=True, batch_size=1000)
@@ -382,7 +382,7 @@ def reminders_sweep(*, at: datetime | None = None) -> int:
                         due_at=now,
                     )
                 )
-    return _create(new)
+    return dispatches_create(new)
 
 
 def dispatches_for_events(events: Sequence[Event], *, at: datetime | None = None) -> int:
@@ -417,7 +417,7 @@ def dispatches_for_events(events: Sequence[Event], *, at: datetime | None = None
                             due_at=now,
                         )
                     )
-    return _create(new)
+    return dispatches_create(new)
 
 
 def events_sweep(*, at: datetime | None = None) -> int:
@@ -473,7 +473,7 @@ def digests_schedule(*, at: datetime | None = None) -> int:
                     due_at=now,
                 )
             )
-        created += _create(new)
+        created += dispatches_create(new)
     return created
 
 

@@ -17,7 +17,7 @@ from core.models import Event
 from health.models import SurveyRound
 from notifications import kinds
 from notifications.models import Channel, Dispatch, Frequency
-from notifications.services import _create, frequencies
+from notifications.services import dispatches_create, frequencies
 
 # How long before a round closes its latecomers are reminded.
 REMIND_DAYS_BEFORE = 3
@@ -71,4 +71,4 @@ def survey_reminders_sweep(*, at: datetime | None = None) -> int:
                         due_at=now,
                     )
                 )
-    return _create(new)
+    return dispatches_create(new)
