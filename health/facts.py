@@ -1,7 +1,8 @@
 """Counting what partnerships did, for many at once, as ``health.scoring.Facts``.
 
-Each count is one grouped query over a batch of partnership ids, so the number of queries
-depends on the number of counts, never on the number of partnerships. The scoring module
+Each table is read in one grouped query over a batch of partnership ids (several counts of
+one table side by side, each with its own filter), so the number of queries depends on the
+number of tables, never on the number of partnerships. The scoring module
 then works on the plain numbers.
 """
 
@@ -76,35 +77,38 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
             if pk in facts:
                 facts[pk][name] = value
 
+    def put_all(rows: Iterable[Mapping[str, Any]], names: Mapping[str, str]) -> None:
+        """Several counts from one grouped row per partnership: ``names`` maps each
+        annotation to the fact it fills."""
+        for row in rows:
+            values = facts.get(row["partnership_id"])
+            if values is not None:
+                for annotation, name in names.items():
+                    values[name] = row[annotation]
+
+    # Several counts of one table come from one scan of the batch's rows, each with its
+    # own filter; only a count that needs a join of its own has a query of its own.
     checkins = CheckIn.objects.filter(within)
-    put(
-        "checkins_due",
-        _counts(
-            checkins.filter(due_date__gte=start, due_date__lte=end)
-            .values("partnership_id")
-            .annotate(n=Count("pk"))
+    in_period = Q(due_date__gte=start, due_date__lte=end)
+    held = Q(status=CheckIn.Status.HELD, held_on__gte=start, held_on__lte=end)
+    put_all(
+        checkins.values("partnership_id").annotate(
+            due=Count("pk", filter=in_period),
+            on_time=Count(
+                "pk",
+                filter=in_period
+                & Q(status=CheckIn.Status.HELD, held_on__lte=F("due_date") + GRACE),
+            ),
+            held=Count("pk", filter=held),
         ),
+        {"due": "checkins_due", "on_time": "checkins_on_time", "held": "checkins_held"},
     )
-    put(
-        "checkins_on_time",
-        _counts(
-            checkins.filter(
-                due_date__gte=start,
-                due_date__lte=end,
-                status=CheckIn.Status.HELD,
-                held_on__lte=F("due_date") + GRACE,
-            )
-            .values("partnership_id")
-            .annotate(n=Count("pk"))
-        ),
-    )
-    held = checkins.filter(status=CheckIn.Status.HELD, held_on__gte=start, held_on__lte=end)
-    put("checkins_held", _counts(held.values("partnership_id").annotate(n=Count("pk"))))
     # A beneficiary took part: recorded as such, or a participant among the attendees.
     put(
         "checkins_with_beneficiaries",
         _counts(
-            held.filter(
+            checkins.filter(held)
+            .filter(
                 Q(beneficiary_attendance__isnull=False)
                 | Q(attendees__participations__partnership_id=F("partnership_id"))
             )
@@ -113,26 +117,30 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
         ),
     )
 
-    indicators = Indicator.objects.filter(within)
-    put("indicators", _counts(indicators.values("partnership_id").annotate(n=Count("pk"))))
-    put(
-        "indicators_fresh",
-        _counts(
-            indicators.filter(
-                measurements__withdrawn_at__isnull=True,
-                measurements__date__gt=end - FRESH,
-                measurements__date__lte=end,
-            )
-            .values("partnership_id")
-            .annotate(n=Count("pk", distinct=True))
+    put_all(
+        Indicator.objects.filter(within)
+        .values("partnership_id")
+        .annotate(
+            n=Count("pk", distinct=True),
+            fresh=Count(
+                "pk",
+                distinct=True,
+                filter=Q(
+                    measurements__withdrawn_at__isnull=True,
+                    measurements__date__gt=end - FRESH,
+                    measurements__date__lte=end,
+                ),
+            ),
         ),
+        {"n": "indicators", "fresh": "indicators_fresh"},
     )
 
-    ended = Experiment.objects.filter(within).filter(~Q(decision="") | Q(ends_on__lte=end))
-    put("experiments_ended", _counts(ended.values("partnership_id").annotate(n=Count("pk"))))
-    put(
-        "experiments_decided",
-        _counts(ended.exclude(decision="").values("partnership_id").annotate(n=Count("pk"))),
+    put_all(
+        Experiment.objects.filter(within)
+        .filter(~Q(decision="") | Q(ends_on__lte=end))
+        .values("partnership_id")
+        .annotate(n=Count("pk"), decided=Count("pk", filter=~Q(decision=""))),
+        {"n": "experiments_ended", "decided": "experiments_decided"},
     )
 
     put(
@@ -144,46 +152,58 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
 
     # What residents said (online or gathered offline) and what was answered, replies and
     # hidden comments aside, over the period.
-    said = Comment.objects.filter(
-        within,
-        parent__isnull=True,
-        hidden_at__isnull=True,
-        created_at__date__gte=start,
-        created_at__date__lte=end,
-    )
-    put("comments", _counts(said.values("partnership_id").annotate(n=Count("pk"))))
-    put(
-        "comments_answered",
-        _counts(said.filter(answer__isnull=False).values("partnership_id").annotate(n=Count("pk"))),
+    put_all(
+        Comment.objects.filter(
+            within,
+            parent__isnull=True,
+            hidden_at__isnull=True,
+            created_at__date__gte=start,
+            created_at__date__lte=end,
+        )
+        .values("partnership_id")
+        .annotate(n=Count("pk"), answered=Count("pk", filter=Q(answer__isnull=False))),
+        {"n": "comments", "answered": "comments_answered"},
     )
 
-    accepted = Partner.objects.filter(within, status=Partner.Status.ACCEPTED)
-    put("partners", _counts(accepted.values("partnership_id").annotate(n=Count("pk"))))
-    put(
-        "partners_added",
-        _counts(
-            accepted.exclude(organization_id=F("partnership__lead_id"))
-            .filter(joined_on__gte=start, joined_on__lte=end)
-            .values("partnership_id")
-            .annotate(n=Count("pk"))
+    put_all(
+        Partner.objects.filter(within, status=Partner.Status.ACCEPTED)
+        .values("partnership_id")
+        .annotate(
+            n=Count("pk"),
+            added=Count(
+                "pk",
+                filter=~Q(organization_id=F("partnership__lead_id"))
+                & Q(joined_on__gte=start, joined_on__lte=end),
+            ),
         ),
+        {"n": "partners", "added": "partners_added"},
     )
 
-    # Responsibilities still standing, per organization: how widely the work is held.
+    # Responsibilities still standing, per organization: how widely the work is held; and
+    # those due in the period, kept or not.
     held_by: dict[int, dict[int, int]] = defaultdict(dict)
+    milestones: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    due = Q(due_date__gte=start, due_date__lte=end)
     for row in (
         Responsibility.objects.filter(within)
         .exclude(status=Responsibility.Status.DROPPED)
         .values("partnership_id", "organization_id")
-        .annotate(n=Count("pk"))
+        .annotate(
+            n=Count("pk"),
+            due=Count("pk", filter=due),
+            kept=Count("pk", filter=due & Q(status=Responsibility.Status.DONE)),
+        )
     ):
         held_by[row["partnership_id"]][row["organization_id"]] = row["n"]
+        milestones[row["partnership_id"]][0] += row["due"]
+        milestones[row["partnership_id"]][1] += row["kept"]
     for pk, per_org in held_by.items():
         if pk in facts:
             facts[pk]["partners_with_responsibilities"] = len(per_org)
             facts[pk]["largest_responsibility_share"] = max(per_org.values()) / sum(
                 per_org.values()
             )
+            facts[pk]["milestones_due"], facts[pk]["milestones_kept"] = milestones[pk]
 
     levers: dict[int, set[str]] = defaultdict(set)
     for pk, used in (
@@ -209,19 +229,6 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
             )
             .values("partnership_id")
             .annotate(n=Count("target_id", distinct=True))
-        ),
-    )
-
-    due = Responsibility.objects.filter(within, due_date__gte=start, due_date__lte=end).exclude(
-        status=Responsibility.Status.DROPPED
-    )
-    put("milestones_due", _counts(due.values("partnership_id").annotate(n=Count("pk"))))
-    put(
-        "milestones_kept",
-        _counts(
-            due.filter(status=Responsibility.Status.DONE)
-            .values("partnership_id")
-            .annotate(n=Count("pk"))
         ),
     )
 

@@ -346,14 +346,16 @@ def _rounds_by_partnership(
     ids: Sequence[int], before: datetime | None = None
 ) -> dict[int, list[int]]:
     """The closed rounds of each partnership, latest first (their ids)."""
-    rounds = SurveyRound.objects.closed().filter(partnership_id__in=ids)
+    rounds = SurveyRound.objects.closed().filter(scope(ids))
     if before is not None:
         rounds = rounds.filter(closed_at__lte=before)
+    asked = set(ids)
     out: dict[int, list[int]] = {}
     for pk, partnership_id in rounds.order_by("partnership_id", "-number").values_list(
         "pk", "partnership_id"
     ):
-        out.setdefault(partnership_id, []).append(pk)
+        if partnership_id in asked:
+            out.setdefault(partnership_id, []).append(pk)
     return out
 
 
