@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from core.events import SYSTEM, Actor, log_event
 from health import permissions
 from health.events import Action
-from health.facts import Period, gather, round_answers, scope
+from health.facts import Period, gather, plain_rows, round_answers, scope
 from health.models import (
     PracticeScore,
     RoundScore,
@@ -416,12 +416,12 @@ def scores_recompute(*, ids: Sequence[int], at: datetime | None = None) -> int:
     keys = {pk: _inputs_key(facts[pk], rounds.get(pk, [])) for pk in ids}
     # One row per partnership and digest: a partnership is up to date when all its
     # practices carry the digest of today's inputs.
-    current = {
-        (row["partnership_id"], row["inputs"]): row["n"]
-        for row in PracticeScore.objects.filter(scope(ids))
+    _columns, digests = plain_rows(
+        PracticeScore.objects.filter(scope(ids))
         .values("partnership_id", "inputs")
         .annotate(n=Count("pk"))
-    }
+    )
+    current = {(pk, inputs): n for pk, inputs, n in digests}
     stale = [pk for pk in ids if current.get((pk, keys[pk])) != len(practices)]
     stored: dict[int, dict[str, Any]] = {}
     for row in PracticeScore.objects.filter(scope(stale)).values(
