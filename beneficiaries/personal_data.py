@@ -59,6 +59,9 @@ class Policy:
     reason: str = ""
     # Fields never exported even under ALL (secrets, hashes).
     secret: tuple[str, ...] = field(default=())
+    # Rows that belong to an exported row and say something the person did, which do not
+    # refer to the person themselves (a response's ratings): related name -> fields.
+    children: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 PERSONAL_DATA: dict[str, Policy] = {
@@ -146,7 +149,9 @@ PERSONAL_DATA: dict[str, Policy] = {
     "health.SurveyRound": Policy({"opened_by": Erase.NULL}),
     # The answers stay in the round's figures, without anyone behind them; a remark is the
     # person's own words and goes when they ask.
-    "health.SurveyResponse": Policy({"respondent": Erase.AUTHORED}),
+    "health.SurveyResponse": Policy(
+        {"respondent": Erase.AUTHORED}, children={"ratings": ("statement", "rating")}
+    ),
     "health.ValuesVersion": Policy({"written_by": Erase.NULL}),
     "health.ValuesAgreement": Policy({"agreed_by": Erase.NULL}),
     # --- notifications
@@ -263,6 +268,11 @@ def _row(obj: models.Model, policy: Policy) -> dict[str, Any]:
             continue
         f = obj._meta.get_field(name)
         row[name] = getattr(obj, f.attname)  # type: ignore[union-attr]
+    for related, fields in policy.children.items():
+        row[related] = [
+            {name: getattr(child, child._meta.get_field(name).attname) for name in fields}
+            for child in getattr(obj, related).order_by("pk")
+        ]
     return row
 
 

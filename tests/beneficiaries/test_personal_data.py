@@ -76,6 +76,10 @@ def test_the_table_names_only_models_and_fields_that_exist() -> None:
             assert policy.reason, f"{label} is not exported without a reason"
         for name in policy.export or ():
             model._meta.get_field(name)
+        for related, fields in policy.children.items():
+            child = model._meta.get_field(related).related_model
+            for name in fields:
+                child._meta.get_field(name)
 
 
 def test_every_history_table_follows_the_model_it_records() -> None:
@@ -295,3 +299,29 @@ def test_a_beneficiary_without_email_downloads_and_leaves(world: World) -> None:
 
     client.post(reverse("beneficiaries:account_delete"), {"confirm": "on"})
     assert _rows_naming(participant.user_id, ["Paper Person", invitation.code or "-"]) == []
+
+
+def test_the_download_holds_each_survey_answer_with_its_ratings(world: World) -> None:
+    from health import services as health_services
+    from health.models import Group
+
+    survey_round = health_services.round_open(
+        actor=world.city_staff,
+        partnership=world.partnership,
+        closes_on=timezone.localdate() + timezone.timedelta(days=14),
+    )
+    statements = list(health_services.statements_for(Group.BENEFICIARIES))
+    ratings = {s.pk: (n % 5) + 1 for n, s in enumerate(statements)}
+    ratings[statements[0].pk] = None  # "don't know"
+    health_services.survey_answer(
+        actor=world.beneficiary, survey_round=survey_round, ratings=ratings, remark="Go on."
+    )
+
+    data = _json(_signed_in(world.beneficiary).get(reverse("beneficiaries:data_export")))
+
+    [response] = data["records"]["health.SurveyResponse"]
+    assert response["remark"] == "Go on."
+    assert {r["statement"]: r["rating"] for r in response["ratings"]} == ratings
+    # Somebody else's answers are not theirs to download.
+    other = _json(_signed_in(world.entrepreneur).get(reverse("beneficiaries:data_export")))
+    assert "health.SurveyResponse" not in other["records"]
