@@ -39,6 +39,12 @@ def webhooks_deliver_due_task() -> int:
     return len(ids)
 
 
+@shared_task(name="api.tasks.webhook_deliveries_sweep_task")
+def webhook_deliveries_sweep_task() -> int:
+    """Every five minutes (beat): the fan-out of events whose own task never ran."""
+    return len(webhooks.deliveries_sweep())
+
+
 @shared_task(name="api.tasks.idempotency_keys_purge_task")
 def idempotency_keys_purge_task() -> int:
     return idempotency_keys_purge()

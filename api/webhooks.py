@@ -34,6 +34,7 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from standardwebhooks.webhooks import Webhook
@@ -158,7 +159,7 @@ def deliveries_create(*, event: Event) -> list[WebhookDelivery]:
         WebhookDelivery.objects.filter(event_id=event.pk).values_list("endpoint_id", flat=True)
     )
     body = payload_for(event, event_type)
-    return WebhookDelivery.objects.bulk_create(
+    new = [
         WebhookDelivery(
             endpoint=endpoint,
             message_id=f"msg_{uuid.uuid4().hex}",
@@ -168,7 +169,59 @@ def deliveries_create(*, event: Event) -> list[WebhookDelivery]:
         )
         for endpoint in endpoints
         if endpoint.pk not in already
+    ]
+    if not new:
+        return []
+    # The task and the sweep may fan the same event out at the same moment: one delivery
+    # per event and endpoint (a constraint), and only the rows written here come back.
+    WebhookDelivery.objects.bulk_create(new, ignore_conflicts=True)
+    return list(
+        WebhookDelivery.objects.filter(message_id__in=[d.message_id for d in new]).order_by("pk")
     )
+
+
+# The fan-out of an event whose task never ran (the broker refused it, or lost it) is done
+# by the sweep: for events at least SETTLE old (the task's turn first), at most CATCH_UP.
+SETTLE = timedelta(minutes=2)
+CATCH_UP = timedelta(hours=6)
+_SWEPT_KEY = "api:webhook-fan-out-swept-to"
+
+
+def deliveries_sweep(*, at: datetime | None = None) -> list[WebhookDelivery]:
+    """The deliveries of recent events that an endpoint may want and that have none yet.
+
+    Each such event is looked at once: the cache keeps the last one looked at (without it,
+    the sweep starts CATCH_UP back). The due sweep sends what this creates."""
+    now = at or timezone.now()
+    if not _any_endpoint():
+        return []
+    wanted = {
+        event_type
+        for events in WebhookEndpoint.objects.active().values_list("events", flat=True)
+        for event_type in events
+    }
+    actions = [action for action, event_type in EVENT_TYPES.items() if event_type in wanted]
+    last = int(cache.get(_SWEPT_KEY) or 0)
+    created: list[WebhookDelivery] = []
+    while True:
+        batch = list(
+            Event.objects.filter(
+                pk__gt=last,
+                action__in=actions,
+                private=False,
+                created_at__gte=now - CATCH_UP,
+                created_at__lte=now - SETTLE,
+            )
+            .exclude(Exists(WebhookDelivery.objects.filter(event_id=OuterRef("pk"))))
+            .order_by("pk")[:500]
+        )
+        if not batch:
+            break
+        for event in batch:
+            created += deliveries_create(event=event)
+        last = batch[-1].pk
+        cache.set(_SWEPT_KEY, last, None)
+    return created
 
 
 # --- Where a delivery may go ---------------------------------------------------------------

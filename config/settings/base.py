@@ -207,6 +207,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "api.tasks.webhooks_deliver_due_task",
         "schedule": 60,
     },
+    # Every five minutes: the webhook deliveries of events whose fan-out task never ran.
+    "api-webhooks-sweep": {
+        "task": "api.tasks.webhook_deliveries_sweep_task",
+        "schedule": 5 * 60,
+    },
     # Hourly: idempotency keys older than a day are forgotten.
     "api-idempotency-keys-purge": {
         "task": "api.tasks.idempotency_keys_purge_task",

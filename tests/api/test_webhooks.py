@@ -285,3 +285,106 @@ def test_a_real_comment_answer_is_delivered_signed(
     assert payload["data"]["comment"] == comment.pk
     assert payload["data"]["answer"] == answer.pk
     assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.SUCCEEDED
+
+
+# --- The sweep: a fan-out whose task never ran -----------------------------------------------
+
+
+def _lost_event(world: World, *, age: timedelta) -> int:
+    """A check-in recorded ``age`` ago whose fan-out task never ran (no signal is sent)."""
+    from core.models import Event
+
+    return Event.objects.create(
+        actor=world.city_staff,
+        action="partnerships.checkin.recorded",
+        partnership_id=world.partnership.pk,
+        organization_id=world.city.pk,
+        data={},
+        created_at=timezone.now() - age,
+    ).pk
+
+
+@pytest.fixture
+def fresh_sweep() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.delete(webhooks._SWEPT_KEY)
+    yield
+    cache.delete(webhooks._SWEPT_KEY)
+
+
+@pytest.mark.usefixtures("fresh_sweep")
+def test_the_sweep_fans_out_an_event_whose_task_never_ran_once(
+    world: World, receiver: Receiver
+) -> None:
+    endpoint = _endpoint(world, receiver, ["checkin.recorded"])
+    lost = _lost_event(world, age=timedelta(minutes=10))
+
+    created = webhooks.deliveries_sweep()
+
+    assert [(d.endpoint_id, d.event_id) for d in created] == [(endpoint.pk, lost)]
+    assert webhooks.deliveries_sweep() == []
+    webhooks_deliver_due_task()
+    assert len(receiver.received) == 1
+    assert json.loads(receiver.received[0][1])["data"]["event"] == lost
+
+
+@pytest.mark.usefixtures("fresh_sweep")
+def test_the_sweep_leaves_events_to_their_task_first_and_old_ones_alone(
+    world: World, receiver: Receiver
+) -> None:
+    _endpoint(world, receiver, ["checkin.recorded"])
+    _lost_event(world, age=timedelta(seconds=30))
+    _lost_event(world, age=webhooks.CATCH_UP + timedelta(minutes=5))
+
+    assert webhooks.deliveries_sweep() == []
+    assert not WebhookDelivery.objects.exists()
+
+
+@pytest.mark.usefixtures("fresh_sweep")
+def test_the_sweep_adds_nothing_to_an_event_the_task_fanned_out(
+    world: World, receiver: Receiver, django_capture_on_commit_callbacks: object
+) -> None:
+    _endpoint(world, receiver, ["checkin.recorded"])
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        _record_checkin(world)
+    assert WebhookDelivery.objects.count() == 1
+
+    later = timezone.now() + timedelta(minutes=10)
+    assert webhooks.deliveries_sweep(at=later) == []
+    assert WebhookDelivery.objects.count() == 1
+
+
+def test_one_delivery_per_event_and_endpoint_even_when_two_fan_outs_meet(
+    world: World, receiver: Receiver
+) -> None:
+    from core.models import Event
+
+    endpoint = _endpoint(world, receiver, ["checkin.recorded"])
+    event = Event.objects.get(pk=_lost_event(world, age=timedelta(minutes=10)))
+    first = webhooks.deliveries_create(event=event)
+    # The second fan-out read "nothing delivered yet" before the first wrote: its insert
+    # meets the constraint and writes nothing.
+    WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                endpoint=endpoint,
+                message_id="msg_second",
+                event_type="checkin.recorded",
+                event_id=event.pk,
+                payload="{}",
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+    assert len(first) == 1 and first[0].pk is not None
+    assert WebhookDelivery.objects.filter(event_id=event.pk).count() == 1
+    assert webhooks.deliveries_create(event=event) == []
+
+
+def test_the_sweep_is_in_the_beat_schedule() -> None:
+    from django.conf import settings
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "api.tasks.webhook_deliveries_sweep_task" in tasks
