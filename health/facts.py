@@ -9,15 +9,28 @@ then works on the plain numbers.
 from __future__ import annotations
 
 import json
+import struct
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+)
+from django.db.models.functions import Cast
 
 from beneficiaries.models import Comment
 from core.models import Event
@@ -29,6 +42,7 @@ from partnerships.models import (
     Experiment,
     FinancialNeed,
     Indicator,
+    Measurement,
     Participant,
     Partner,
     ProgressUpdate,
@@ -64,18 +78,17 @@ def plain_rows(queryset: QuerySet[Any]) -> tuple[list[str], list[tuple[Any, ...]
         sql, params = query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:  # an empty ``__in``: nothing to read
         return columns, []
-    with connections[queryset.db].cursor() as cursor:
+    return columns, _fetch(queryset.db, sql, params, columns)
+
+
+def _fetch(
+    alias: str, sql: str, params: Sequence[Any], columns: list[str]
+) -> list[tuple[Any, ...]]:
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         if len(cursor.description or ()) != len(columns):  # an ordering added a column
             raise ValueError(f"expected the columns {columns}")
-        return columns, cursor.fetchall()
-
-
-def _counts(queryset: QuerySet[Any]) -> dict[int, int]:
-    """``{key: n}`` from a query of one grouped key and one count."""
-    columns, rows = plain_rows(queryset)
-    assert len(columns) == 2, columns
-    return dict(rows)
+        return cursor.fetchall()
 
 
 # From this many ids on, a batch is read as the range of its ids (and rows of partnerships
@@ -89,136 +102,203 @@ def scope(ids: Sequence[int], field: str = "partnership_id") -> Q:
     return Q(**{f"{field}__in": ids})
 
 
+# A range read's SQL is written once, around two stand-in bounds that no id can be, and each
+# batch binds its own range in their place: building and compiling a dozen queries cost a
+# batch as much as the database spends answering them.
+_LOW, _HIGH = -(2**62) + 7, -(2**62) + 11
+
+
+class _Written(NamedTuple):
+    alias: str
+    columns: list[str]
+    sql: str
+    params: tuple[Any, ...]
+    low: list[int]  # where the stand-in bounds are among the parameters
+    high: list[int]
+
+
+_written: dict[Hashable, _Written] = {}
+
+
+def _is(param: Any, stand_in: int) -> bool:
+    return isinstance(param, int) and not isinstance(param, bool) and param == stand_in
+
+
+def batch_rows(
+    build: Callable[[Q], QuerySet[Any]],
+    ids: Sequence[int],
+    *,
+    key: Hashable,
+    field: str = "partnership_id",
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """``plain_rows(build(scope(ids, field)))``. ``key`` names the query ``build`` writes
+    (everything it depends on but the scope): from ``RANGE_FROM`` ids on, its SQL is
+    compiled once per key, then bound to each batch's range."""
+    if len(ids) < RANGE_FROM:
+        return plain_rows(build(scope(ids, field)))
+    written = _written.get(key)
+    if written is None:
+        stand_in = build(Q(**{f"{field}__gte": _LOW, f"{field}__lte": _HIGH}))
+        columns = [*stand_in.query.values_select, *stand_in.query.annotation_select]
+        sql, params = stand_in.query.get_compiler(stand_in.db).as_sql()
+        low = [i for i, p in enumerate(params) if _is(p, _LOW)]
+        high = [i for i, p in enumerate(params) if _is(p, _HIGH)]
+        if not low or len(low) != len(high):
+            raise ValueError(f"the query {key!r} does not bind its range as parameters")
+        if len(_written) > 256:  # keys hold the day: old days' queries go
+            _written.clear()
+        written = _written[key] = _Written(stand_in.db, columns, sql, tuple(params), low, high)
+    bound = list(written.params)
+    for i in written.low:  # in the driver's own type (an ``Int8`` for a big integer)
+        bound[i] = type(bound[i])(min(ids))
+    for i in written.high:
+        bound[i] = type(bound[i])(max(ids))
+    return written.columns, _fetch(written.alias, written.sql, bound, written.columns)
+
+
+FIELDS = tuple(f.name for f in fields(Facts))
+_DEFAULTS: tuple[Any, ...] = tuple(f.default for f in fields(Facts))
+_AT = {name: i for i, name in enumerate(FIELDS)}
+# The facts of ``counts`` as bytes, field after field: the digest of what scores are made of.
+_LAYOUT = struct.Struct(
+    "<" + "".join({bool: "?", int: "q", float: "d"}[type(d)] for d in _DEFAULTS)
+)
+
+
+def packed(values: Sequence[Any]) -> bytes:
+    """One partnership's ``counts`` as bytes of a fixed length (the digest's input)."""
+    return _LAYOUT.pack(*values)
+
+
 def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
     """Facts for each partnership in ``ids`` over ``period``; a fixed number of queries."""
-    start, end = period.start, period.end
-    within = scope(ids)
-    facts: dict[int, dict[str, float | int | bool]] = {pk: {} for pk in ids}
+    return {pk: Facts(*values) for pk, values in counts(ids, period).items()}
 
-    def put(name: str, values: dict[int, int] | dict[int, float]) -> None:
-        for pk, value in values.items():
-            if pk in facts:
-                facts[pk][name] = value
 
-    def put_all(queryset: QuerySet[Any], names: Mapping[str, str]) -> None:
-        """Several counts from one grouped row per partnership: ``names`` maps each
-        annotation to the fact it fills."""
-        columns, rows = plain_rows(queryset)
-        key = columns.index("partnership_id")
-        filled = [(columns.index(annotation), name) for annotation, name in names.items()]
-        for row in rows:
-            values = facts.get(row[key])
-            if values is not None:
-                for column, name in filled:
-                    values[name] = row[column]
+# Each read of a batch, over the rows its scope selects. Several counts of one table come
+# from one scan of the batch's rows, each with its own filter; only a count that needs a
+# join of its own has a query of its own.
 
-    # Several counts of one table come from one scan of the batch's rows, each with its
-    # own filter; only a count that needs a join of its own has a query of its own.
-    checkins = CheckIn.objects.filter(within)
-    in_period = Q(due_date__gte=start, due_date__lte=end)
-    held = Q(status=CheckIn.Status.HELD, held_on__gte=start, held_on__lte=end)
-    put_all(
-        checkins.values("partnership_id").annotate(
-            due=Count("pk", filter=in_period),
-            on_time=Count(
+
+def _checkins(within: Q, period: Period) -> QuerySet[Any]:
+    in_period = Q(due_date__gte=period.start, due_date__lte=period.end)
+    return (
+        CheckIn.objects.filter(within)
+        .values("partnership_id")
+        .annotate(
+            checkins_due=Count("pk", filter=in_period),
+            checkins_on_time=Count(
                 "pk",
                 filter=in_period
                 & Q(status=CheckIn.Status.HELD, held_on__lte=F("due_date") + GRACE),
             ),
-            held=Count("pk", filter=held),
-        ),
-        {"due": "checkins_due", "on_time": "checkins_on_time", "held": "checkins_held"},
-    )
-    # A beneficiary took part: recorded as such, or a participant among the attendees.
-    # Two inner joins, each led by the small table (attendance records, attendees), read
-    # fewer rows than one query joining both to every check-in held.
-    with_beneficiaries: dict[int, set[int]] = defaultdict(set)
-    for present in (
-        Q(beneficiary_attendance__isnull=False),
-        Q(attendees__participations__partnership_id=F("partnership_id")),
-    ):
-        _columns, pairs = plain_rows(
-            checkins.filter(held)
-            .filter(present)
-            .order_by()
-            .values("partnership_id", "pk")
-            .distinct()
+            checkins_held=Count("pk", filter=_held(period)),
         )
-        for pk, checkin in pairs:
-            with_beneficiaries[pk].add(checkin)
-    put(
-        "checkins_with_beneficiaries",
-        {pk: len(held_with) for pk, held_with in with_beneficiaries.items()},
     )
 
-    put_all(
+
+def _held(period: Period) -> Q:
+    return Q(status=CheckIn.Status.HELD, held_on__gte=period.start, held_on__lte=period.end)
+
+
+# A beneficiary took part: recorded as such, or a participant among the attendees. Two
+# inner joins, each led by the small table (attendance records, attendees), read fewer rows
+# than one query joining both to every check-in held.
+_PRESENT = {
+    "recorded": Q(beneficiary_attendance__isnull=False),
+    "attending": Q(attendees__participations__partnership_id=F("partnership_id")),
+}
+
+
+def _checkins_with(within: Q, period: Period, present: str) -> QuerySet[Any]:
+    return (
+        CheckIn.objects.filter(within)
+        .filter(_held(period))
+        .filter(_PRESENT[present])
+        .order_by()
+        .values("partnership_id", "pk")
+        .distinct()
+    )
+
+
+def _indicators(within: Q, period: Period) -> QuerySet[Any]:
+    # "Has a fresh measurement" stops at the first one found; joining every measurement and
+    # counting distinct indicators sorted them all.
+    fresh = Measurement.objects.filter(
+        indicator_id=OuterRef("pk"),
+        withdrawn_at__isnull=True,
+        date__gt=period.end - FRESH,
+        date__lte=period.end,
+    )
+    return (
         Indicator.objects.filter(within)
         .values("partnership_id")
         .annotate(
-            n=Count("pk", distinct=True),
-            fresh=Count(
-                "pk",
-                distinct=True,
-                filter=Q(
-                    measurements__withdrawn_at__isnull=True,
-                    measurements__date__gt=end - FRESH,
-                    measurements__date__lte=end,
-                ),
-            ),
-        ),
-        {"n": "indicators", "fresh": "indicators_fresh"},
+            indicators=Count("*"),
+            indicators_fresh=Count("pk", filter=Exists(fresh)),
+        )
     )
 
-    put_all(
+
+def _experiments(within: Q, period: Period) -> QuerySet[Any]:
+    return (
         Experiment.objects.filter(within)
-        .filter(~Q(decision="") | Q(ends_on__lte=end))
+        .filter(~Q(decision="") | Q(ends_on__lte=period.end))
         .values("partnership_id")
-        .annotate(n=Count("pk"), decided=Count("pk", filter=~Q(decision=""))),
-        {"n": "experiments_ended", "decided": "experiments_decided"},
+        .annotate(
+            experiments_ended=Count("pk"),
+            experiments_decided=Count("pk", filter=~Q(decision="")),
+        )
     )
 
-    put(
-        "participants",
-        _counts(
-            Participant.objects.filter(within).values("partnership_id").annotate(n=Count("pk"))
-        ),
+
+def _participants(within: Q, period: Period) -> QuerySet[Any]:
+    return (
+        Participant.objects.filter(within)
+        .values("partnership_id")
+        .annotate(participants=Count("pk"))
     )
 
-    # What residents said (online or gathered offline) and what was answered, replies and
-    # hidden comments aside, over the period.
-    put_all(
+
+def _comments(within: Q, period: Period) -> QuerySet[Any]:
+    """What residents said (online or gathered offline) and what was answered, replies and
+    hidden comments aside, over the period."""
+    return (
         Comment.objects.filter(
             within,
             parent__isnull=True,
             hidden_at__isnull=True,
-            created_at__date__gte=start,
-            created_at__date__lte=end,
+            created_at__date__gte=period.start,
+            created_at__date__lte=period.end,
         )
         .values("partnership_id")
-        .annotate(n=Count("pk"), answered=Count("pk", filter=Q(answer__isnull=False))),
-        {"n": "comments", "answered": "comments_answered"},
+        .annotate(
+            comments=Count("pk"),
+            comments_answered=Count("pk", filter=Q(answer__isnull=False)),
+        )
     )
 
-    put_all(
+
+def _partners(within: Q, period: Period) -> QuerySet[Any]:
+    return (
         Partner.objects.filter(within, status=Partner.Status.ACCEPTED)
         .values("partnership_id")
         .annotate(
-            n=Count("pk"),
-            added=Count(
+            partners=Count("pk"),
+            partners_added=Count(
                 "pk",
                 filter=~Q(organization_id=F("partnership__lead_id"))
-                & Q(joined_on__gte=start, joined_on__lte=end),
+                & Q(joined_on__gte=period.start, joined_on__lte=period.end),
             ),
-        ),
-        {"n": "partners", "added": "partners_added"},
+        )
     )
 
-    # Responsibilities still standing, per organization: how widely the work is held; and
-    # those due in the period, kept or not.
-    held_by: dict[int, dict[int, int]] = defaultdict(dict)
-    milestones: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    due = Q(due_date__gte=start, due_date__lte=end)
-    columns, rows = plain_rows(
+
+def _responsibilities(within: Q, period: Period) -> QuerySet[Any]:
+    """Responsibilities still standing, per organization (how widely the work is held),
+    and those due in the period, kept or not."""
+    due = Q(due_date__gte=period.start, due_date__lte=period.end)
+    return (
         Responsibility.objects.filter(within)
         .exclude(status=Responsibility.Status.DROPPED)
         .values("partnership_id", "organization_id")
@@ -228,66 +308,57 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
             kept=Count("pk", filter=due & Q(status=Responsibility.Status.DONE)),
         )
     )
-    assert columns == ["partnership_id", "organization_id", "n", "due", "kept"], columns
-    for pk, organization_id, n, due_n, kept_n in rows:
-        held_by[pk][organization_id] = n
-        milestones[pk][0] += due_n
-        milestones[pk][1] += kept_n
-    for pk, per_org in held_by.items():
-        if pk in facts:
-            facts[pk]["partners_with_responsibilities"] = len(per_org)
-            facts[pk]["largest_responsibility_share"] = max(per_org.values()) / sum(
-                per_org.values()
-            )
-            facts[pk]["milestones_due"], facts[pk]["milestones_kept"] = milestones[pk]
 
-    levers: dict[int, set[str]] = defaultdict(set)
-    # The same few lists of levers come back again and again: each is parsed once.
-    parsed: dict[str, list[str]] = {}
-    _columns, updates = plain_rows(
+
+def _levers(within: Q, period: Period) -> QuerySet[Any]:
+    return (
         ProgressUpdate.objects.filter(
-            within, withdrawn_at__isnull=True, date__gte=start, date__lte=end
+            within, withdrawn_at__isnull=True, date__gte=period.start, date__lte=period.end
         )
         .exclude(levers=[])
         .order_by()
-        .values("partnership_id", "levers")
-    )
-    for pk, used in updates:
-        if isinstance(used, str):
-            if used not in parsed:
-                parsed[used] = json.loads(used)
-            used = parsed[used]
-        levers[pk].update(used)
-    put("levers_used", {pk: len(used) for pk, used in levers.items()})
-
-    needs = FinancialNeed.objects.filter(within).exclude(status=FinancialNeed.Status.WITHDRAWN)
-    put("needs_stated", _counts(needs.values("partnership_id").annotate(n=Count("pk"))))
-    put(
-        "needs_discussed",
-        _counts(
-            Event.objects.filter(
-                within,
-                action__in=NEED_DISCUSSED_ACTIONS,
-                created_at__date__gte=start,
-                created_at__date__lte=end,
-            )
-            .values("partnership_id")
-            .annotate(n=Count("target_id", distinct=True))
-        ),
+        # As text: the same list is the same string, looked up rather than decoded per row.
+        .annotate(listed=Cast("levers", output_field=TextField()))
+        .values("partnership_id", "listed")
     )
 
-    latest = dict(
-        ValuesVersion.objects.filter(within, written_at__date__lte=end)
+
+def _needs(within: Q, period: Period) -> QuerySet[Any]:
+    return (
+        FinancialNeed.objects.filter(within)
+        .exclude(status=FinancialNeed.Status.WITHDRAWN)
+        .values("partnership_id")
+        .annotate(needs_stated=Count("pk"))
+    )
+
+
+def _needs_discussed(within: Q, period: Period) -> QuerySet[Any]:
+    return (
+        Event.objects.filter(
+            within,
+            action__in=NEED_DISCUSSED_ACTIONS,
+            created_at__date__gte=period.start,
+            created_at__date__lte=period.end,
+        )
+        .values("partnership_id")
+        .annotate(needs_discussed=Count("target_id", distinct=True))
+    )
+
+
+def _values_latest(within: Q, period: Period) -> QuerySet[Any]:
+    return (
+        ValuesVersion.objects.filter(within, written_at__date__lte=period.end)
         .values("partnership_id")
         .annotate(latest=Max("pk"))
-        .values_list("partnership_id", "latest")
     )
-    latest = {pk: version for pk, version in latest.items() if pk in facts}
-    for pk in latest:
-        if pk in facts:
-            facts[pk]["values_written"] = True
-    agreed = (
-        ValuesAgreement.objects.filter(version_id__in=latest.values())
+
+
+def _values_agreed(within: Q, period: Period) -> QuerySet[Any]:
+    """The parties (the city, accepted partners) agreed to each partnership's latest version."""
+    return (
+        ValuesAgreement.objects.filter(
+            version_id__in=Subquery(_values_latest(within, period).values("latest"))
+        )
         .filter(
             Q(organization_id=F("version__partnership__city_id"))
             | Q(
@@ -296,11 +367,96 @@ def gather(ids: Sequence[int], period: Period) -> dict[int, Facts]:
             )
         )
         .values("version__partnership_id")
-        .annotate(n=Count("organization_id", distinct=True))
+        .annotate(values_partners_agreed=Count("organization_id", distinct=True))
     )
-    put("values_partners_agreed", _counts(agreed))
 
-    return {pk: Facts(**values) for pk, values in facts.items()}  # type: ignore[arg-type]
+
+# Reads whose rows are (partnership id, one fact, another fact, ...), named as the facts.
+_GROUPED = (
+    _checkins,
+    _indicators,
+    _experiments,
+    _participants,
+    _comments,
+    _partners,
+    _needs,
+    _needs_discussed,
+    _values_agreed,
+)
+
+
+def counts(ids: Sequence[int], period: Period) -> dict[int, list[Any]]:
+    """What ``gather`` makes its facts of: each partnership's values, in the order of
+    ``FIELDS``. Comparing these is enough to know whether two batches' facts are equal."""
+    facts = {pk: list(_DEFAULTS) for pk in ids}
+
+    def rows(
+        build: Callable[..., QuerySet[Any]], *args: Any
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        return batch_rows(
+            lambda within: build(within, period, *args),
+            ids,
+            key=(build.__qualname__, period, *args),
+        )
+
+    for build in _GROUPED:
+        columns, found = rows(build)
+        filled = [(i, _AT[name]) for i, name in enumerate(columns) if name in _AT]
+        for row in found:
+            values = facts.get(row[0])
+            if values is not None:
+                for column, at in filled:
+                    values[at] = row[column]
+
+    with_beneficiaries: dict[int, set[int]] = defaultdict(set)
+    for present in _PRESENT:
+        for pk, checkin in rows(_checkins_with, present)[1]:
+            with_beneficiaries[pk].add(checkin)
+    at = _AT["checkins_with_beneficiaries"]
+    for pk, held_with in with_beneficiaries.items():
+        if pk in facts:
+            facts[pk][at] = len(held_with)
+
+    columns, found = rows(_responsibilities)
+    assert columns == ["partnership_id", "organization_id", "n", "due", "kept"], columns
+    held_by: dict[int, list[int]] = defaultdict(list)
+    milestones: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for pk, _organization_id, n, due_n, kept_n in found:
+        held_by[pk].append(n)
+        tally = milestones[pk]
+        tally[0] += due_n
+        tally[1] += kept_n
+    spread, share = _AT["partners_with_responsibilities"], _AT["largest_responsibility_share"]
+    due, kept = _AT["milestones_due"], _AT["milestones_kept"]
+    for pk, per_org in held_by.items():
+        values = facts.get(pk)
+        if values is not None:
+            values[spread] = len(per_org)
+            values[share] = max(per_org) / sum(per_org)
+            values[due], values[kept] = milestones[pk]
+
+    # The same few lists of levers come back again and again: each is parsed once, into
+    # one bit per lever, and a partnership's levers are the bits of all its lists.
+    levers: dict[int, int] = defaultdict(int)
+    bits: dict[str, int] = {}
+    lever_bit: dict[str, int] = {}
+    for pk, used in rows(_levers)[1]:
+        key = used if isinstance(used, str) else json.dumps(used)
+        mask = bits.get(key)
+        if mask is None:
+            names = json.loads(used) if isinstance(used, str) else used
+            mask = bits[key] = sum({lever_bit.setdefault(n, 1 << len(lever_bit)) for n in names})
+        levers[pk] |= mask
+    at = _AT["levers_used"]
+    for pk, mask in levers.items():
+        if pk in facts:
+            facts[pk][at] = mask.bit_count()
+
+    at = _AT["values_written"]
+    for pk, _latest in rows(_values_latest)[1]:
+        if pk in facts:
+            facts[pk][at] = True
+    return facts
 
 
 def round_answers(round_ids: Sequence[int]) -> dict[int, list[Answer]]:

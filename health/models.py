@@ -203,7 +203,12 @@ class PracticeScore(ScoreFields):
         constraints = [
             models.UniqueConstraint(fields=["partnership", "practice"], name="one_current_score"),
         ]
-        indexes = [models.Index(fields=["practice", "combined"], name="score_practice_combined")]
+        indexes = [
+            models.Index(fields=["practice", "combined"], name="score_practice_combined"),
+            # The recomputation's check of what each partnership's scores were made from
+            # reads this index alone, not the scores' wide rows.
+            models.Index(fields=["partnership", "inputs"], name="score_partnership_inputs"),
+        ]
         verbose_name = _("practice score")
         verbose_name_plural = _("practice scores")
 

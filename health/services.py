@@ -16,14 +16,23 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.events import SYSTEM, Actor, log_event
 from health import permissions
 from health.events import Action
-from health.facts import Period, gather, plain_rows, round_answers, scope
+from health.facts import (
+    Period,
+    batch_rows,
+    counts,
+    gather,
+    packed,
+    plain_rows,
+    round_answers,
+    scope,
+)
 from health.models import (
     PracticeScore,
     RoundScore,
@@ -342,18 +351,23 @@ UPDATE_FIELDS = [
 ]
 
 
+def _closed_rounds(within: Q, before: datetime | None) -> QuerySet[SurveyRound, Any]:
+    rounds = SurveyRound.objects.closed().filter(within)
+    if before is not None:
+        rounds = rounds.filter(closed_at__lte=before)
+    return rounds.order_by("partnership_id", "-number").values_list("pk", "partnership_id")
+
+
 def _rounds_by_partnership(
     ids: Sequence[int], before: datetime | None = None
 ) -> dict[int, list[int]]:
     """The closed rounds of each partnership, latest first (their ids)."""
-    rounds = SurveyRound.objects.closed().filter(scope(ids))
-    if before is not None:
-        rounds = rounds.filter(closed_at__lte=before)
     asked = set(ids)
     out: dict[int, list[int]] = {}
-    for pk, partnership_id in rounds.order_by("partnership_id", "-number").values_list(
-        "pk", "partnership_id"
-    ):
+    _columns, rows = batch_rows(
+        lambda within: _closed_rounds(within, before), ids, key=("closed rounds", before)
+    )
+    for pk, partnership_id in rows:
         if partnership_id in asked:
             out.setdefault(partnership_id, []).append(pk)
     return out
@@ -390,12 +404,25 @@ def _store_round_scores(survey_round: SurveyRound, *, today: date, at: datetime)
     )
 
 
-def _inputs_key(facts: Facts, rounds: Sequence[int]) -> str:
-    """What a partnership's scores are made from: the formula, the threshold, its facts and
-    the rounds it reads. The formula is a pure function, so the same key gives the same
-    scores and nothing needs scoring again."""
-    text = repr((FORMULA_VERSION, _threshold(), tuple(vars(facts).values()), tuple(rounds[:2])))
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+def _inputs_key(prefix: bytes, values: Sequence[Any], rounds: Sequence[int]) -> str:
+    """What a partnership's scores are made from: the formula and the threshold (``prefix``,
+    from ``_inputs_prefix``), its facts (as ``health.facts.counts`` gives them) and the
+    rounds it reads. The formula is a pure function, so the same key gives the same scores
+    and nothing needs scoring again."""
+    text = prefix + packed(values) + repr(tuple(rounds[:2])).encode()
+    return hashlib.sha1(text, usedforsecurity=False).hexdigest()
+
+
+def _inputs_prefix() -> bytes:
+    return f"{FORMULA_VERSION}:{_threshold()}:".encode()
+
+
+def _digests(within: Q) -> QuerySet[PracticeScore, Any]:
+    return (
+        PracticeScore.objects.filter(within)
+        .values("partnership_id", "inputs")
+        .annotate(n=Count("*"))
+    )
 
 
 def scores_recompute(*, ids: Sequence[int], at: datetime | None = None) -> int:
@@ -410,17 +437,14 @@ def scores_recompute(*, ids: Sequence[int], at: datetime | None = None) -> int:
     ids = list(ids)
     if not ids:
         return 0
-    facts = gather(ids, Period.year_to(timezone.localdate(now)))
+    facts = counts(ids, Period.year_to(timezone.localdate(now)))
     rounds = _rounds_by_partnership(ids)
-    practices = dict(Practice.objects.values_list("slug", "pk"))
-    keys = {pk: _inputs_key(facts[pk], rounds.get(pk, [])) for pk in ids}
+    practices = dict(plain_rows(Practice.objects.values_list("slug", "pk"))[1])
+    prefix = _inputs_prefix()
+    keys = {pk: _inputs_key(prefix, facts[pk], rounds.get(pk, ())) for pk in ids}
     # One row per partnership and digest: a partnership is up to date when all its
     # practices carry the digest of today's inputs.
-    _columns, digests = plain_rows(
-        PracticeScore.objects.filter(scope(ids))
-        .values("partnership_id", "inputs")
-        .annotate(n=Count("pk"))
-    )
+    _columns, digests = batch_rows(_digests, ids, key="score digests")
     current = {(pk, inputs): n for pk, inputs, n in digests}
     stale = [pk for pk in ids if current.get((pk, keys[pk])) != len(practices)]
     stored: dict[int, dict[str, Any]] = {}
@@ -435,7 +459,7 @@ def scores_recompute(*, ids: Sequence[int], at: datetime | None = None) -> int:
     for pk in stale:
         if pk not in cities:
             continue
-        for score in _score(pk, facts[pk], rounds.get(pk, []), answers):
+        for score in _score(pk, Facts(*facts[pk]), rounds.get(pk, []), answers):
             practice_id = practices.get(score.practice)
             if practice_id is None:
                 continue

@@ -385,3 +385,72 @@ def test_facts_count_comments_answered_and_beneficiaries_at_check_ins(world: Wor
     facts = gather([p.pk], Period.year_to(today))[p.pk]
     assert (facts.comments, facts.comments_answered) == (2, 1)
     assert (facts.checkins_held, facts.checkins_with_beneficiaries) == (1, 1)
+
+
+def test_a_large_batch_binds_its_range_to_queries_written_once(world: World, monkeypatch):
+    """From ``RANGE_FROM`` ids on, a batch is read by its ids' range with SQL compiled once:
+    the facts are those of the small batch's reads, for every partnership of each batch."""
+    from health import facts as facts_module
+    from partnerships.models import Responsibility
+
+    today = timezone.localdate()
+    p, other = world.partnership, world.other_partnership
+    held = f.CheckInFactory(
+        partnership=p,
+        due_date=today - timedelta(days=20),
+        status=CheckIn.Status.HELD,
+        held_on=today - timedelta(days=19),
+    )
+    held.attendees.add(world.beneficiary)
+    f.CheckInFactory(partnership=other, due_date=today - timedelta(days=9))
+    f.MeasurementFactory(indicator=f.IndicatorFactory(partnership=p), date=today)
+    # Measured long ago, or only by a withdrawn figure: not fresh.
+    f.MeasurementFactory(
+        indicator=f.IndicatorFactory(partnership=p), date=today - timedelta(days=200)
+    )
+    f.MeasurementFactory(
+        indicator=f.IndicatorFactory(partnership=p), date=today, withdrawn_at=timezone.now()
+    )
+    f.ExperimentFactory(partnership=p, decision="adopt")
+    f.FinancialNeedFactory(partnership=other)
+    f.ProgressUpdateFactory(partnership=p, date=today, levers=["policy", "data"])
+    f.ProgressUpdateFactory(partnership=p, date=today, levers=["data", "funding"])
+    Responsibility.objects.create(
+        partnership=p, organization=world.city, description="Rooms", due_date=today
+    )
+    Responsibility.objects.create(
+        partnership=p, organization=world.enterprise, description="Staff", due_date=today
+    )
+    services.values_write(actor=world.city_staff, partnership=p, text=VALUES, based_on=0)
+    period = Period.year_to(today)
+    batches = [[p.pk, other.pk], [other.pk], [p.pk]]
+    small = [gather(ids, period) for ids in batches]
+    assert small[0][p.pk].checkins_with_beneficiaries == 1
+    assert (small[0][p.pk].indicators, small[0][p.pk].indicators_fresh) == (3, 1)
+    assert (small[0][p.pk].levers_used, small[0][p.pk].partners_with_responsibilities) == (3, 2)
+    assert small[0][p.pk].values_written and small[0][other.pk].needs_stated == 1
+
+    monkeypatch.setattr(facts_module, "RANGE_FROM", 1)
+    monkeypatch.setattr(facts_module, "_written", {})
+    with CaptureQueriesContext(connection) as first:
+        large = [gather(ids, period) for ids in batches]
+    assert large == small
+    written = dict(facts_module._written)
+    assert written and all(
+        str(facts_module._LOW) not in query["sql"] for query in first.captured_queries
+    )
+    # The next batches bind the same SQL to their own ranges.
+    assert [gather(ids, period) for ids in reversed(batches)] == small[::-1]
+    assert facts_module._written == written
+
+
+def test_a_query_that_does_not_bind_its_range_is_refused(world: World, monkeypatch):
+    from health import facts as facts_module
+
+    monkeypatch.setattr(facts_module, "RANGE_FROM", 1)
+    with pytest.raises(ValueError, match="does not bind its range"):
+        facts_module.batch_rows(
+            lambda within: CheckIn.objects.values("partnership_id"),
+            [world.partnership.pk],
+            key="unbound",
+        )
