@@ -18,7 +18,8 @@ size, a process of its own (so that its peak memory is its own) times, on the fi
 - **again**: the same once more (after the VACUUM that autovacuum would run between
   two nights), the nightly case: every input read again and digested; a
   partnership whose inputs are those its scores were made from is not scored again (the
-  formula is a pure function of them), and only what changed is written.
+  formula is a pure function of them), and only what changed is written. Like the floor,
+  it is the best of two runs.
 
 It prints seconds, queries, queries per batch and peak RSS. Target: **again** within 3x of
 the floor, queries per batch constant, memory bounded.
@@ -195,7 +196,8 @@ def measure(size: int) -> dict[str, float]:
     floor_s = min(floor(), floor())
     first_s, first_q, first_changed = recompute()
     vacuum()
-    again_s, again_q, again_changed = recompute()
+    # Like the floor, the best of two: a night's run, and the same run once more.
+    again_s, again_q, again_changed = min(recompute(), recompute())
     batches = -(-len(ids) // BATCH)
     return {
         "size": len(ids),

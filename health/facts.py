@@ -401,12 +401,19 @@ def counts(ids: Sequence[int], period: Period) -> dict[int, list[Any]]:
 
     for build in _GROUPED:
         columns, found = rows(build)
-        filled = [(i, _AT[name]) for i, name in enumerate(columns) if name in _AT]
-        for row in found:
-            values = facts.get(row[0])
-            if values is not None:
-                for column, at in filled:
-                    values[at] = row[column]
+        positions = [_AT[name] for name in columns[1:]]
+        first, last = positions[0], positions[-1] + 1
+        if positions == list(range(first, last)):  # side by side in FIELDS: one slice
+            for row in found:
+                values = facts.get(row[0])
+                if values is not None:
+                    values[first:last] = row[1:]
+        else:
+            for row in found:
+                values = facts.get(row[0])
+                if values is not None:
+                    for column, position in enumerate(positions, 1):
+                        values[position] = row[column]
 
     with_beneficiaries: dict[int, set[int]] = defaultdict(set)
     for present in _PRESENT:
@@ -440,12 +447,13 @@ def counts(ids: Sequence[int], period: Period) -> dict[int, list[Any]]:
     levers: dict[int, int] = defaultdict(int)
     bits: dict[str, int] = {}
     lever_bit: dict[str, int] = {}
-    for pk, used in rows(_levers)[1]:
-        key = used if isinstance(used, str) else json.dumps(used)
-        mask = bits.get(key)
+    for pk, listed in rows(_levers)[1]:
+        mask = bits.get(listed)
         if mask is None:
-            names = json.loads(used) if isinstance(used, str) else used
-            mask = bits[key] = sum({lever_bit.setdefault(n, 1 << len(lever_bit)) for n in names})
+            # Distinct powers of two: their sum is the union of their bits.
+            mask = bits[listed] = sum(
+                {lever_bit.setdefault(name, 1 << len(lever_bit)) for name in json.loads(listed)}
+            )
         levers[pk] |= mask
     at = _AT["levers_used"]
     for pk, mask in levers.items():
