@@ -9,10 +9,10 @@ with the partnerships' history, then given survey rounds and answers in SQL. For
 size, a process of its own (so that its peak memory is its own) times, on the first
 ``size`` partnerships:
 
-- **floor**: one SQL statement that reads every row the recomputation reads (check-ins,
-  indicators and measurements, experiments, participants, partners, responsibilities,
-  progress updates, needs, events, values, rounds and ratings) and aggregates them per
-  partnership;
+- **floor**: one SQL statement that reads every row the recomputation reads (check-ins
+  and who attended them, indicators and measurements, experiments, participants,
+  comments, partners, responsibilities, progress updates, needs, events, values and their
+  agreements, rounds and ratings) and aggregates them per partnership;
 - **first**: ``health.services.scores_recompute`` over batches of 2,000, writing every
   score (nothing stored yet);
 - **again**: the same once more (after the VACUUM that autovacuum would run between
@@ -68,6 +68,17 @@ WITH rows AS (
         WHERE action = 'partnerships.need.updated'
           AND partnership_id BETWEEN %(lo)s AND %(hi)s
     UNION ALL SELECT partnership_id, 1 FROM health_valuesversion
+        WHERE partnership_id BETWEEN %(lo)s AND %(hi)s
+    UNION ALL SELECT v.partnership_id, 1 FROM health_valuesversion v
+        JOIN health_valuesagreement a ON a.version_id = v.id
+        WHERE v.partnership_id BETWEEN %(lo)s AND %(hi)s
+    UNION ALL SELECT c.partnership_id, 1 FROM partnerships_checkin c
+        JOIN beneficiaries_checkinattendance b ON b.checkin_id = c.id
+        WHERE c.partnership_id BETWEEN %(lo)s AND %(hi)s
+    UNION ALL SELECT c.partnership_id, 1 FROM partnerships_checkin c
+        JOIN partnerships_checkin_attendees t ON t.checkin_id = c.id
+        WHERE c.partnership_id BETWEEN %(lo)s AND %(hi)s
+    UNION ALL SELECT partnership_id, 1 FROM beneficiaries_comment
         WHERE partnership_id BETWEEN %(lo)s AND %(hi)s
     UNION ALL SELECT r.partnership_id, 1 FROM health_surveyround r
         JOIN health_surveyresponse s ON s.round_id = r.id
@@ -126,6 +137,62 @@ def add_surveys(rounds_share: float = 0.3) -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
+def add_practice_inputs() -> None:
+    """What ``bench/build.py`` leaves out and the recomputation counts: two in three partner
+    invitations accepted, shared values for half the partnerships (agreed by the city and
+    half their partners), and beneficiaries at held check-ins (recorded, or attending)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE partnerships_partner SET status = 'accepted',
+                   responded_at = invited_at + interval '3 days'
+            WHERE id % 3 <> 0
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO health_valuesversion (partnership_id, number, text, written_at)
+            SELECT id, 1, 'We put the people we serve first and decide on evidence.',
+                   now() - interval '200 days'
+            FROM partnerships_partnership WHERE id % 2 = 0
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO health_valuesagreement (version_id, organization_id, agreed_at)
+            SELECT v.id, p.city_id, v.written_at + interval '2 days'
+            FROM health_valuesversion v JOIN partnerships_partnership p ON p.id = v.partnership_id
+            UNION ALL
+            SELECT v.id, pa.organization_id, v.written_at + interval '5 days'
+            FROM health_valuesversion v
+            JOIN partnerships_partner pa ON pa.partnership_id = v.partnership_id
+            WHERE pa.status = 'accepted' AND pa.id % 2 = 0
+            ON CONFLICT DO NOTHING
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO beneficiaries_checkinattendance (checkin_id, participant_id, recorded_at)
+            SELECT c.id, pt.id, c.held_on + time '18:00'
+            FROM partnerships_checkin c
+            JOIN partnerships_participant pt ON pt.partnership_id = c.partnership_id
+            WHERE c.status = 'held' AND c.id % 2 = 0
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO partnerships_checkin_attendees (checkin_id, user_id)
+            SELECT c.id, pt.user_id
+            FROM partnerships_checkin c
+            JOIN partnerships_participant pt ON pt.partnership_id = c.partnership_id
+            WHERE c.status = 'held' AND c.id % 3 = 0
+            """
+        )
+        cursor.execute("VACUUM ANALYZE")
+
+
 def build(partnerships: int, reuse: bool) -> None:
     sys.path.insert(0, str(BASE))
     from bench.prepare import create_database
@@ -145,6 +212,7 @@ def build(partnerships: int, reuse: bool) -> None:
     say(f"Building {partnerships:,} partnerships with their history ...")
     builder.build(partnerships=partnerships, cities=10, history=True)
     add_surveys()
+    add_practice_inputs()
     builder.analyze()
     say(f"  built in {time.monotonic() - started:.0f} s")
 

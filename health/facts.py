@@ -32,7 +32,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from beneficiaries.models import Comment
+from beneficiaries.models import CheckInAttendance, Comment
 from core.models import Event
 from health.models import SurveyRating, ValuesAgreement, ValuesVersion
 from health.scoring import Answer, Facts
@@ -45,6 +45,7 @@ from partnerships.models import (
     Measurement,
     Participant,
     Partner,
+    Partnership,
     ProgressUpdate,
     Responsibility,
 )
@@ -201,24 +202,32 @@ def _held(period: Period) -> Q:
     return Q(status=CheckIn.Status.HELD, held_on__gte=period.start, held_on__lte=period.end)
 
 
-# A beneficiary took part: recorded as such, or a participant among the attendees. Two
-# inner joins, each led by the small table (attendance records, attendees), read fewer rows
-# than one query joining both to every check-in held.
-_PRESENT = {
-    "recorded": Q(beneficiary_attendance__isnull=False),
-    "attending": Q(attendees__participations__partnership_id=F("partnership_id")),
-}
-
-
+# A beneficiary took part: recorded as such, or a participant among the attendees. Each is
+# read from its small table (attendance records, attendees), scoped by the participants'
+# partnership and joined to the check-ins held: fewer rows than joining every check-in.
 def _checkins_with(within: Q, period: Period, present: str) -> QuerySet[Any]:
-    return (
-        CheckIn.objects.filter(within)
-        .filter(_held(period))
-        .filter(_PRESENT[present])
-        .order_by()
-        .values("partnership_id", "pk")
-        .distinct()
-    )
+    held = {
+        "checkin__status": CheckIn.Status.HELD,
+        "checkin__held_on__gte": period.start,
+        "checkin__held_on__lte": period.end,
+    }
+    if present == "recorded":
+        rows: QuerySet[Any] = CheckInAttendance.objects.filter(
+            _rescope(within, "participant__partnership_id"),
+            checkin__partnership_id=F("participant__partnership_id"),
+            **held,
+        )
+    else:
+        # One filter, so that the participation scoped is the one matched.
+        rows = CheckIn.attendees.through.objects.filter(
+            _rescope(within, "user__participations__partnership_id"),
+            user__participations__partnership_id=F("checkin__partnership_id"),
+            **held,
+        )
+    return rows.order_by().values("checkin__partnership_id", "checkin_id").distinct()
+
+
+_PRESENT = ("recorded", "attending")
 
 
 def _indicators(within: Q, period: Period) -> QuerySet[Any]:
@@ -280,6 +289,11 @@ def _comments(within: Q, period: Period) -> QuerySet[Any]:
 
 
 def _partners(within: Q, period: Period) -> QuerySet[Any]:
+    # The lead is looked up per partner row: a join would read every partnership, the
+    # batch's range being on the partners' side only.
+    lead = (
+        Partnership.objects.filter(pk=OuterRef("partnership_id")).order_by().values("lead_id")[:1]
+    )
     return (
         Partner.objects.filter(within, status=Partner.Status.ACCEPTED)
         .values("partnership_id")
@@ -287,7 +301,7 @@ def _partners(within: Q, period: Period) -> QuerySet[Any]:
             partners=Count("pk"),
             partners_added=Count(
                 "pk",
-                filter=~Q(organization_id=F("partnership__lead_id"))
+                filter=~Q(organization_id=Subquery(lead))
                 & Q(joined_on__gte=period.start, joined_on__lte=period.end),
             ),
         )
@@ -353,21 +367,29 @@ def _values_latest(within: Q, period: Period) -> QuerySet[Any]:
     )
 
 
+def _rescope(within: Q, field: str) -> Q:
+    """The scope ``within`` (made by ``scope``) on another field: that of a related row, for
+    a query that joins it."""
+    lookups: list[tuple[str, Any]] = list(within.children)  # type: ignore[arg-type]
+    return Q(*((f"{field}__{lookup.rsplit('__', 1)[1]}", value) for lookup, value in lookups))
+
+
 def _values_agreed(within: Q, period: Period) -> QuerySet[Any]:
-    """The parties (the city, accepted partners) agreed to each partnership's latest version."""
+    """The parties (the city, accepted partners) agreed to each partnership's latest version.
+    One agreement per organization and version, so counting agreements counts parties."""
+    accepted = Partner.objects.filter(
+        partnership_id=OuterRef("version__partnership_id"),
+        organization_id=OuterRef("organization_id"),
+        status=Partner.Status.ACCEPTED,
+    )
     return (
         ValuesAgreement.objects.filter(
-            version_id__in=Subquery(_values_latest(within, period).values("latest"))
+            _rescope(within, "version__partnership_id"),
+            version_id__in=Subquery(_values_latest(within, period).values("latest")),
         )
-        .filter(
-            Q(organization_id=F("version__partnership__city_id"))
-            | Q(
-                organization__partner_roles__partnership_id=F("version__partnership_id"),
-                organization__partner_roles__status=Partner.Status.ACCEPTED,
-            )
-        )
+        .filter(Q(organization_id=F("version__partnership__city_id")) | Exists(accepted))
         .values("version__partnership_id")
-        .annotate(values_partners_agreed=Count("organization_id", distinct=True))
+        .annotate(values_partners_agreed=Count("pk"))
     )
 
 
