@@ -74,12 +74,16 @@ def plain_rows(queryset: QuerySet[Any]) -> tuple[list[str], list[tuple[Any, ...]
     ORM writes the query; its conversion of each row, thousands of plain integers a batch,
     is left out."""
     query = queryset.query
-    columns = [*query.values_select, *query.annotation_select]
+    columns = _columns(queryset)
     try:
         sql, params = query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:  # an empty ``__in``: nothing to read
         return columns, []
     return columns, _fetch(queryset.db, sql, params, columns)
+
+
+def _columns(queryset: QuerySet[Any]) -> list[str]:
+    return [*queryset.query.values_select, *queryset.query.annotation_select]
 
 
 def _fetch(
@@ -99,8 +103,12 @@ RANGE_FROM = 100
 
 def scope(ids: Sequence[int], field: str = "partnership_id") -> Q:
     if len(ids) >= RANGE_FROM:
-        return Q(**{f"{field}__gte": min(ids), f"{field}__lte": max(ids)})
+        return _range(field, min(ids), max(ids))
     return Q(**{f"{field}__in": ids})
+
+
+def _range(field: str, low: int, high: int) -> Q:
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
 # A range read's SQL is written once, around two stand-in bounds that no id can be, and each
@@ -139,8 +147,8 @@ def batch_rows(
         return plain_rows(build(scope(ids, field)))
     written = _written.get(key)
     if written is None:
-        stand_in = build(Q(**{f"{field}__gte": _LOW, f"{field}__lte": _HIGH}))
-        columns = [*stand_in.query.values_select, *stand_in.query.annotation_select]
+        stand_in = build(_range(field, _LOW, _HIGH))
+        columns = _columns(stand_in)
         sql, params = stand_in.query.get_compiler(stand_in.db).as_sql()
         low = [i for i, p in enumerate(params) if _is(p, _LOW)]
         high = [i for i, p in enumerate(params) if _is(p, _HIGH)]
@@ -150,10 +158,9 @@ def batch_rows(
             _written.clear()
         written = _written[key] = _Written(stand_in.db, columns, sql, tuple(params), low, high)
     bound = list(written.params)
-    for i in written.low:  # in the driver's own type (an ``Int8`` for a big integer)
-        bound[i] = type(bound[i])(min(ids))
-    for i in written.high:
-        bound[i] = type(bound[i])(max(ids))
+    for positions, value in ((written.low, min(ids)), (written.high, max(ids))):
+        for i in positions:  # in the driver's own type (an ``Int8`` for a big integer)
+            bound[i] = type(bound[i])(value)
     return written.columns, _fetch(written.alias, written.sql, bound, written.columns)
 
 
@@ -193,24 +200,25 @@ def _checkins(within: Q, period: Period) -> QuerySet[Any]:
                 filter=in_period
                 & Q(status=CheckIn.Status.HELD, held_on__lte=F("due_date") + GRACE),
             ),
-            checkins_held=Count("pk", filter=_held(period)),
+            checkins_held=Count("pk", filter=Q(**_held(period))),
         )
     )
 
 
-def _held(period: Period) -> Q:
-    return Q(status=CheckIn.Status.HELD, held_on__gte=period.start, held_on__lte=period.end)
+def _held(period: Period, via: str = "") -> dict[str, Any]:
+    """Held in the period: the conditions on a check-in, or (``via``) on a related one."""
+    return {
+        f"{via}status": CheckIn.Status.HELD,
+        f"{via}held_on__gte": period.start,
+        f"{via}held_on__lte": period.end,
+    }
 
 
 # A beneficiary took part: recorded as such, or a participant among the attendees. Each is
 # read from its small table (attendance records, attendees), scoped by the participants'
 # partnership and joined to the check-ins held: fewer rows than joining every check-in.
 def _checkins_with(within: Q, period: Period, present: str) -> QuerySet[Any]:
-    held = {
-        "checkin__status": CheckIn.Status.HELD,
-        "checkin__held_on__gte": period.start,
-        "checkin__held_on__lte": period.end,
-    }
+    held = _held(period, via="checkin__")
     if present == "recorded":
         rows: QuerySet[Any] = CheckInAttendance.objects.filter(
             _rescope(within, "participant__partnership_id"),

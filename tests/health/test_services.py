@@ -47,6 +47,17 @@ def _city_people(world: World, n: int):
     return people
 
 
+def _held(partnership, *, due: int, held: int) -> CheckIn:
+    """A check-in due ``due`` days ago and held ``held`` days ago."""
+    today = timezone.localdate()
+    return f.CheckInFactory(
+        partnership=partnership,
+        due_date=today - timedelta(days=due),
+        status=CheckIn.Status.HELD,
+        held_on=today - timedelta(days=held),
+    )
+
+
 # --- Rounds ----------------------------------------------------------------------------
 
 
@@ -264,18 +275,8 @@ def test_each_party_agrees_through_an_admin_and_a_change_asks_again(world: World
 def test_facts_count_what_the_partnership_did(world: World):
     today = timezone.localdate()
     p = world.partnership
-    f.CheckInFactory(
-        partnership=p,
-        due_date=today - timedelta(days=30),
-        status=CheckIn.Status.HELD,
-        held_on=today - timedelta(days=28),
-    )
-    late = f.CheckInFactory(
-        partnership=p,
-        due_date=today - timedelta(days=60),
-        status=CheckIn.Status.HELD,
-        held_on=today - timedelta(days=40),
-    )
+    _held(p, due=30, held=28)
+    late = _held(p, due=60, held=40)
     late.attendees.add(world.beneficiary)
     f.CheckInFactory(partnership=p, due_date=today - timedelta(days=90))
     facts = gather([p.pk, world.other_partnership.pk], Period.year_to(today))
@@ -373,12 +374,7 @@ def test_facts_count_comments_answered_and_beneficiaries_at_check_ins(world: Wor
         partnership=p, section=section, author=world.entrepreneur, body="Reply", parent=said[0]
     )
     CommentAnswer.objects.create(comment=said[0], body="Done", answered_by=world.entrepreneur)
-    held = f.CheckInFactory(
-        partnership=p,
-        due_date=today - timedelta(days=3),
-        status=CheckIn.Status.HELD,
-        held_on=today - timedelta(days=3),
-    )
+    held = _held(p, due=3, held=3)
     CheckInAttendance.objects.create(
         checkin=held, participant=Participant.objects.get(partnership=p, user=world.beneficiary)
     )
@@ -395,12 +391,7 @@ def test_a_large_batch_binds_its_range_to_queries_written_once(world: World, mon
 
     today = timezone.localdate()
     p, other = world.partnership, world.other_partnership
-    held = f.CheckInFactory(
-        partnership=p,
-        due_date=today - timedelta(days=20),
-        status=CheckIn.Status.HELD,
-        held_on=today - timedelta(days=19),
-    )
+    held = _held(p, due=20, held=19)
     held.attendees.add(world.beneficiary)
     f.CheckInFactory(partnership=other, due_date=today - timedelta(days=9))
     f.MeasurementFactory(indicator=f.IndicatorFactory(partnership=p), date=today)
